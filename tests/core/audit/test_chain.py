@@ -1,0 +1,103 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from core.audit import chain
+from core.audit.models import AuditAnchor, AuditEvent
+
+
+def _events(n, key="case-free:1"):
+    return [
+        chain.append(chain=key, action="note", data={"i": i, "when": "2026-11-21"})
+        for i in range(n)
+    ]
+
+
+def _tamper(sql, params):
+    """Change a row behind the application's back, as a DBA with trigger rights could."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A superuser can switch user triggers off for the session.
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute(sql, params)
+            cursor.execute("SET session_replication_role = DEFAULT")
+        else:
+            cursor.execute("DROP TRIGGER audit_auditevent_no_update")
+            cursor.execute("DROP TRIGGER audit_auditevent_no_delete")
+            cursor.execute(sql, params)
+
+
+@pytest.mark.django_db
+def test_events_link_to_their_predecessor():
+    first, second = _events(2)
+    assert (first.seq, second.seq) == (1, 2)
+    assert first.prev_hash == chain.GENESIS
+    assert second.prev_hash == first.hash
+    assert chain.verify().ok
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_auditevent SET opinion = 'x'", "DELETE FROM audit_auditevent"]
+)
+def test_the_database_refuses_update_and_delete(sql):
+    _events(1)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        connection.cursor().execute(sql)
+    assert AuditEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_verify_names_the_changed_event(capsys):
+    events = _events(4)
+    _tamper("UPDATE audit_auditevent SET opinion = %s WHERE id = %s", ["改过", events[2].pk])
+    report = chain.verify()
+    assert not report.ok
+    assert str(report.breaks[0]) == (
+        f"event {events[2].pk} (case-free:1 #3): its content was changed after it was written"
+    )
+    with pytest.raises(CommandError, match=f"event {events[2].pk}"):
+        call_command("verify_audit")
+
+
+@pytest.mark.django_db
+def test_verify_finds_a_removed_event_in_the_middle():
+    events = _events(4)
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+    report = chain.verify()
+    assert "events are missing" in str(report.breaks[0])
+    assert f"event {events[2].pk}" in str(report.breaks[0])
+
+
+@pytest.mark.django_db
+def test_the_anchor_finds_a_cut_off_tail():
+    events = _events(3)
+    chain.anchor()
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    report = chain.verify()
+    assert [str(b) for b in report.breaks] == [
+        f"anchor {AuditAnchor.objects.get().pk}: case-free:1 #3 anchored but now missing"
+    ]
+
+
+@pytest.mark.django_db
+def test_anchor_covers_only_new_events():
+    _events(2, "a")
+    first = chain.anchor()
+    assert first.heads == {"a": [2, AuditEvent.objects.get(chain="a", seq=2).hash]}
+    assert chain.anchor() is None
+    _events(1, "b")
+    second = chain.anchor()
+    assert list(second.heads) == ["b"]
+    assert second.prev_hash == first.hash
+
+
+@pytest.mark.django_db
+def test_verify_audit_command_on_an_untouched_log(capsys):
+    _events(3)
+    call_command("verify_audit", "--anchor")
+    out = capsys.readouterr().out
+    assert "3 events in 1 chains" in out
+    assert "audit log intact" in out
+    assert AuditAnchor.objects.count() == 1
