@@ -69,9 +69,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'partyflow.sqlite3'}"
-    )
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'partyflow.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the timer loop writes; IMMEDIATE
@@ -132,7 +130,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
     },
     "fire-flow-timers": {
-        "task": "core.flowkit.tasks.fire_flow_timers",
+        "task": "core.cases.tasks.fire_flow_timers",
         "schedule": 60.0,
     },
 }

@@ -8,6 +8,9 @@ from core.settings.base import VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 VAR_DIR.mkdir(exist_ok=True)
+# collectstatic writes here; whitenoise serves it (and the finders, in DEBUG).
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 
 # No broker: a task is run where it is enqueued, after the transaction commits.
 CELERY_TASK_ALWAYS_EAGER = True

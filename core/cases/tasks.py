@@ -1,0 +1,8 @@
+from celery import shared_task
+from viewflow.workflow.timers import fire_due_timers
+
+
+@shared_task
+def fire_flow_timers():
+    """Beat task: fire due viewflow timers (viewflow ships no celery task for it)."""
+    return fire_due_timers()

@@ -1,0 +1,175 @@
+"""The one path every change of case state takes.
+
+    view / API / command / celery task
+      -> authorise the actor on THIS case's organisation (404 if it is out of
+         their sight, 403 if they see it but may not act)
+      -> lock the case row (SELECT ... FOR UPDATE on PostgreSQL)
+      -> the procedure's rule checks (pure functions; RuleViolation)
+      -> viewflow activation
+      -> audit event, in the same transaction
+      -> side effects with transaction.on_commit
+
+Procedure services use `step(...)` and `start(...)` as context managers and
+do their own writes and rule checks inside them.
+"""
+
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.status import STATUS
+
+from core.audit.events import Action, case_event
+from core.cases.models import Case
+from core.flowkit.errors import AlreadyDone, NotPermitted, NotVisible
+from core.flowkit.selectors import can_view_case, task_permission
+from core.roles.catalogue import roles_with
+from core.roles.models import RoleAssignment
+from core.roles.scope import granting_scope
+
+
+def acting_role(actor, codename, organisation):
+    """The actor's active role that gives `codename` over `organisation`, or None."""
+    scope_pk = granting_scope(actor, codename, organisation)
+    if scope_pk is None:
+        return None
+    return (
+        RoleAssignment.objects.active()
+        .filter(person__user=actor, scope_id=scope_pk, role__in=roles_with(codename))
+        .select_related("organisation")
+        .first()
+    )
+
+
+def authorise(actor, codename, organisation, case=None):
+    role = acting_role(actor, codename, organisation)
+    if role is None:
+        if case is not None and not can_view_case(actor, case):
+            raise NotVisible(_("No such case."))
+        raise NotPermitted(
+            _("Your roles do not allow this step for %(org)s.") % {"org": organisation}
+        )
+    return role
+
+
+class Change:
+    """What a procedure's service may do inside `step` or `start`."""
+
+    def __init__(self, actor, role, case, task=None):
+        self.actor, self.role, self.case, self.task = actor, role, case, task
+        self.recorded = False
+
+    def record(self, action, *, opinion="", data=None, step=""):
+        self.recorded = True
+        return case_event(
+            case=self.case,
+            action=action,
+            actor=self.actor,
+            role=self.role,
+            task=self.task,
+            step=step,
+            opinion=opinion,
+            data=data,
+        )
+
+    def complete(self, *, opinion="", data=None):
+        """Finish the task (taking it first if nobody had) and move the flow on."""
+        activation = activation_of(self.task)
+        if self.task.status == STATUS.NEW:
+            activation.assign(self.actor)
+        activation.start(None)
+        activation.execute()
+        return self.record(Action.TASK_COMPLETED, opinion=opinion, data=data)
+
+    def on_commit(self, func):
+        transaction.on_commit(func)
+
+
+def activation_of(task):
+    """The task's activation, for a caller that already holds the case lock."""
+    return task.flow_task.activation_class(task)
+
+
+def _check_recorded(change):
+    if not change.recorded:
+        raise RuntimeError("a state change left no audit event")
+
+
+@contextmanager
+def start(*, actor, flow_class, organisation, codename, title, subject=None):
+    """Start a case of `flow_class` at `organisation`; the body fills the case's records."""
+    role = authorise(actor, codename, organisation)
+    with transaction.atomic():
+        case = flow_class.instance.start.run(
+            organisation=organisation, title=title, subject=subject
+        )
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        change = Change(actor, role, case)
+        change.record(Action.CASE_STARTED, data={"flow": flow_class.instance.flow_label})
+        yield change
+        _check_recorded(change)
+
+
+def lock_task(task):
+    """Lock the case and re-read the task: it may have moved since the page was shown."""
+    Case.objects.select_for_update().filter(pk=task.process_id).exists()
+    task.refresh_from_db()
+    if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+        raise AlreadyDone(_("This step has already been done or cancelled."), code="already_done")
+    return Case.objects.get(pk=task.process_id)
+
+
+@contextmanager
+def step(*, actor, task):
+    """Do the human step `task`; the body checks rules, writes, then calls complete()."""
+    flow_task = task.flow_task
+    case = task.process.coerced
+    codename = task_permission(task)
+    organisation = flow_task.target_organisation(case)
+    with transaction.atomic():
+        role = authorise(actor, codename, organisation, case)
+        case = lock_task(task)
+        if task.owner_id and task.owner_id != actor.pk:
+            raise NotPermitted(
+                _("This step is taken by %(name)s; ask them to release it.")
+                % {"name": task.owner.get_full_name() or task.owner.get_username()}
+            )
+        change = Change(actor, role, case, task)
+        yield change
+        _check_recorded(change)
+
+
+def _task_action(*, actor, task, action, opinion="", require_owner=False, apply):
+    flow_task = task.flow_task
+    case = task.process.coerced
+    with transaction.atomic():
+        role = authorise(actor, task_permission(task), flow_task.target_organisation(case), case)
+        case = lock_task(task)
+        apply(activation_of(task))
+        change = Change(actor, role, case, task)
+        change.record(action, opinion=opinion)
+    return task
+
+
+def take_task(*, actor, task):
+    """Claim an open step so colleagues see who is on it."""
+
+    def apply(activation):
+        if task.owner_id:
+            raise AlreadyDone(_("This step is already taken."), code="already_taken")
+        activation.assign(actor)
+
+    return _task_action(actor=actor, task=task, action=Action.TASK_ASSIGNED, apply=apply)
+
+
+def release_task(*, actor, task, opinion=""):
+    """Give a claimed step back to the organisation's queue (owner or colleague in scope)."""
+
+    def apply(activation):
+        if not task.owner_id:
+            raise AlreadyDone(_("Nobody has taken this step."), code="not_taken")
+        activation.unassign()
+
+    return _task_action(
+        actor=actor, task=task, action=Action.TASK_UNASSIGNED, opinion=opinion, apply=apply
+    )
