@@ -17,12 +17,12 @@ from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 
 from core.audit.events import Action, case_event
 from core.cases.models import Case
-from core.flowkit.errors import AlreadyDone, NotPermitted, NotVisible
-from core.flowkit.selectors import can_view_case, task_permission
+from core.flowkit.errors import AlreadyDone, NotPermitted, NotVisible, RuleViolation
+from core.flowkit.selectors import OPEN, can_view_case, task_permission
 from core.roles.catalogue import roles_with
 from core.roles.models import RoleAssignment
 from core.roles.scope import granting_scope
@@ -173,3 +173,20 @@ def release_task(*, actor, task, opinion=""):
     return _task_action(
         actor=actor, task=task, action=Action.TASK_UNASSIGNED, opinion=opinion, apply=apply
     )
+
+
+def cancel_case(*, actor, case, reason):
+    """Stop a case for good, with the reason on record (the township decides)."""
+    if not reason.strip():
+        raise RuleViolation("reason", _("Say why the case is cancelled."))
+    with transaction.atomic():
+        role = authorise(actor, "review_for_township", case.organisation, case)
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status != PROCESS.NEW:
+            raise AlreadyDone(_("This case is already closed."), code="already_closed")
+        open_steps = [t.flow_task.name for t in case.task_set.filter(status__in=OPEN)]
+        case.flow_class.instance.cancel(case)
+        Change(actor, role, case).record(
+            Action.CASE_CANCELLED, opinion=reason, data={"open_steps": open_steps}
+        )
+    return case

@@ -146,3 +146,32 @@ def test_a_step_that_writes_no_audit_event_is_refused(county, start_probe):
     ):
         services.activation_of(c.task).assign(county.users["dc_organiser"])
     assert Task.objects.get(pk=task.pk).owner is None
+
+
+@pytest.mark.django_db
+def test_township_cancels_a_case_with_a_reason_and_it_is_recorded(county, start_probe):
+    case = start_probe()
+    services.cancel_case(actor=county.users["dc_secretary"], case=case, reason="申请人撤回申请")
+    case.refresh_from_db()
+    assert case.status == "CANCELED"
+    assert _review_task(case).status == STATUS.CANCELED
+    event = AuditEvent.objects.filter(case=case).order_by("-seq").first()
+    assert (event.action, event.opinion, event.data) == (
+        "case_cancelled",
+        "申请人撤回申请",
+        {"open_steps": ["review"]},
+    )
+
+
+@pytest.mark.django_db
+def test_cancelling_needs_a_reason_and_the_right_township(county, start_probe):
+    case = start_probe()
+    before = _counts()
+    with pytest.raises(RuleViolation):
+        services.cancel_case(actor=county.users["dc_secretary"], case=case, reason=" ")
+    with pytest.raises(NotVisible):
+        services.cancel_case(actor=county.users["xs_organiser"], case=case, reason="越权")
+    with pytest.raises(NotPermitted):
+        services.cancel_case(actor=county.users["dc_branch_sec"], case=case, reason="越权")
+    assert _counts() == before
+    assert Case.objects.get(pk=case.pk).status == "NEW"
