@@ -36,6 +36,7 @@ def home(request):
             .select_related("organisation", "scope"),
             "tasks": inbox(user)[:50],
             "roots": scope_roots(user, "view_cases"),
+            "can_audit": scope_roots(user, "read_audit").exists(),
         },
     )
 

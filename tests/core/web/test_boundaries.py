@@ -136,3 +136,9 @@ def test_audit_page_is_for_auditors_and_verifies(county, client_as, case):
     response = client_as(county.users["auditor"]).get("/audit/?verify=1")
     assert response.status_code == 200
     assert 'class="ok"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_audit_link_is_shown_only_to_those_who_may_use_it(county, client_as):
+    assert "/audit/" in client_as(county.users["auditor"]).get("/").content.decode()
+    assert "/audit/" not in client_as(county.users["dc_branch_sec"]).get("/").content.decode()
