@@ -16,7 +16,7 @@ def _permission(codename):
     return Permission.objects.get_by_natural_key(codename, "organisations", "organisation")
 
 
-def _grants(user, codename):
+def grants(user, codename):
     return UserObjectPermission.objects.filter(
         user=user,
         permission__codename=codename,
@@ -30,7 +30,7 @@ def granting_scope(user, codename, organisation):
     if not user.is_authenticated or not user.is_active or organisation is None:
         return None
     pk = (
-        _grants(user, codename)
+        grants(user, codename)
         .filter(object_pk__in=organisation.ancestor_ids_str())
         .values_list("object_pk", flat=True)
         .first()
@@ -46,7 +46,7 @@ def scope_roots(user, codename):
     """The organisations on which `user` holds `codename` (their subtrees are the scope)."""
     if not user.is_authenticated or not user.is_active:
         return Organisation.objects.none()
-    pks = _grants(user, codename).values_list("object_pk", flat=True)
+    pks = grants(user, codename).values_list("object_pk", flat=True)
     return Organisation.objects.filter(pk__in=[int(pk) for pk in pks])
 
 

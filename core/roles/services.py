@@ -11,7 +11,7 @@ from core.audit import events
 from core.organisations.models import Organisation
 from core.roles.catalogue import HELD_IN, PERMISSIONS, Role, scope_of
 from core.roles.models import RoleAssignment
-from core.roles.scope import has_scope
+from core.roles.scope import grants, has_scope
 
 
 def check_role_fits(role, organisation):
@@ -31,11 +31,9 @@ def sync_user_permissions(user):
         for assignment in RoleAssignment.objects.active().filter(person=person):
             for codename in PERMISSIONS[Role(assignment.role)]:
                 wanted.add((codename, assignment.scope_id))
-    from core.roles.scope import _grants  # the same query the checks read
-
     have = set()
     for codename in {c for perms in PERMISSIONS.values() for c in perms}:
-        for pk in _grants(user, codename).values_list("object_pk", flat=True):
+        for pk in grants(user, codename).values_list("object_pk", flat=True):
             have.add((codename, int(pk)))
     orgs = Organisation.objects.in_bulk({pk for _c, pk in wanted ^ have})
     for codename, pk in have - wanted:
