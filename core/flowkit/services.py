@@ -112,23 +112,29 @@ def start(*, actor, flow_class, organisation, codename, title, subject=None):
 
 def lock_task(task):
     """Lock the case and re-read the task: it may have moved since the page was shown."""
-    Case.objects.select_for_update().filter(pk=task.process_id).exists()
+    case = Case.objects.select_for_update().get(pk=task.process_id)
     task.refresh_from_db()
     if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
         raise AlreadyDone(_("This step has already been done or cancelled."), code="already_done")
-    return Case.objects.get(pk=task.process_id)
+    return case
+
+
+def _open_task(actor, task):
+    """Authorise `actor` for the step's permission on its organisation, then lock.
+
+    Call inside a transaction; returns the acting role and the locked case.
+    """
+    case = task.process.coerced
+    organisation = task.flow_task.target_organisation(case)
+    role = authorise(actor, task_permission(task), organisation, case)
+    return role, lock_task(task)
 
 
 @contextmanager
 def step(*, actor, task):
     """Do the human step `task`; the body checks rules, writes, then calls complete()."""
-    flow_task = task.flow_task
-    case = task.process.coerced
-    codename = task_permission(task)
-    organisation = flow_task.target_organisation(case)
     with transaction.atomic():
-        role = authorise(actor, codename, organisation, case)
-        case = lock_task(task)
+        role, case = _open_task(actor, task)
         if task.owner_id and task.owner_id != actor.pk:
             raise NotPermitted(
                 _("This step is taken by %(name)s; ask them to release it.")
@@ -139,12 +145,9 @@ def step(*, actor, task):
         _check_recorded(change)
 
 
-def _task_action(*, actor, task, action, opinion="", require_owner=False, apply):
-    flow_task = task.flow_task
-    case = task.process.coerced
+def _task_action(*, actor, task, action, opinion="", apply):
     with transaction.atomic():
-        role = authorise(actor, task_permission(task), flow_task.target_organisation(case), case)
-        case = lock_task(task)
+        role, case = _open_task(actor, task)
         apply(activation_of(task))
         change = Change(actor, role, case, task)
         change.record(action, opinion=opinion)
