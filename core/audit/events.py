@@ -13,6 +13,10 @@ class Action:
     TASK_REVIVED = "task_revived"
     CASE_CANCELLED = "case_cancelled"
     TIMER_FIRED = "timer_fired"
+    DEADLINE_REMINDED = "deadline_reminded"
+    DEADLINE_OVERDUE = "deadline_overdue"
+    RECORD_ADDED = "record_added"
+    CASE_TRANSFERRED = "case_transferred"
     ROLE_GRANTED = "role_granted"
     ROLE_ENDED = "role_ended"
 

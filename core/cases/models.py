@@ -54,3 +54,59 @@ class Case(Process):
         self.organisation = organisation
         self.org_path = organisation.path
         self.township = organisation.township()
+
+
+class DeadlineState(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met")
+    DROPPED = "dropped", _("No longer needed")
+
+
+class Deadline(models.Model):
+    """A date a case must meet (or may not act before), watched by the beat.
+
+    Services open and close deadlines in the same transaction as the step
+    that starts or ends them. The sweep (core.cases.deadlines) reminds the
+    responsible organisation from `remind_on`, marks the deadline overdue the
+    day after `due_on` and escalates it to `escalate_to`, writing each of
+    these into the case's audit chain.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(_("kind"), max_length=48)
+    label = models.CharField(_("what is due"), max_length=200)
+    rule = models.CharField(_("rule"), max_length=16, blank=True)
+    due_on = models.DateField(_("due on"))
+    remind_on = models.DateField(_("remind from"))
+    # Who must act, and who hears of it when it is missed.
+    responsible = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    escalate_to = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # An "earliest date" (one year of cultivation, end of probation) is not
+    # missed when it passes: it only tells the branch it may now act.
+    is_earliest = models.BooleanField(default=False)
+    state = models.CharField(
+        max_length=8, choices=DeadlineState.choices, default=DeadlineState.OPEN
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_on"]
+        indexes = [
+            models.Index(fields=["state", "remind_on"], name="deadline_sweep"),
+            models.Index(fields=["case", "kind", "state"], name="deadline_case_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.due_on})"
+
+    @property
+    def is_overdue(self):
+        return self.overdue_at is not None and self.state == DeadlineState.OPEN

@@ -110,6 +110,11 @@ def start(*, actor, flow_class, organisation, codename, title, subject=None):
         _check_recorded(change)
 
 
+def lock_case(case):
+    """Lock the case row and return it fresh, as the procedure's own proxy class."""
+    return type(case).objects.select_for_update().get(pk=case.pk)
+
+
 def lock_task(task):
     """Lock the case and re-read the task: it may have moved since the page was shown."""
     case = Case.objects.select_for_update().get(pk=task.process_id)

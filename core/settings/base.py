@@ -33,7 +33,9 @@ INSTALLED_APPS = [
     "core.cases",
     "core.audit",
     "core.workdays",
+    "core.rulepack",
     "core.web",
+    "workflows.recruitment",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +130,10 @@ CELERY_BEAT_SCHEDULE = {
     "anchor-audit-chains": {
         "task": "core.audit.tasks.anchor_audit_chains",
         "schedule": crontab(minute="*/10"),
+    },
+    "sweep-deadlines": {
+        "task": "core.cases.tasks.sweep_deadlines",
+        "schedule": crontab(minute="*/15"),
     },
     "fire-flow-timers": {
         "task": "core.cases.tasks.fire_flow_timers",

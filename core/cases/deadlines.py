@@ -1,0 +1,118 @@
+"""Opening, closing and sweeping deadlines.
+
+`open_deadline` / `close_deadlines` are called by procedure services inside
+their step (under the case lock). `sweep` is the beat's job: it takes each due
+row with SKIP LOCKED on PostgreSQL, so several dispatchers share the work and
+never act twice on one deadline, and writes the reminder or the overdue mark
+into the case's chain in the same transaction as the row update.
+"""
+
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.audit.events import Action, case_event
+from core.cases.models import Case, Deadline, DeadlineState
+
+
+def open_deadline(
+    case,
+    *,
+    kind,
+    label,
+    due_on,
+    responsible,
+    rule="",
+    remind_days=7,
+    escalate_to=None,
+    is_earliest=False,
+):
+    """Start watching a date; a deadline of the same kind still open is replaced."""
+    close_deadlines(case, kind, state=DeadlineState.DROPPED)
+    return Deadline.objects.create(
+        case=case,
+        kind=kind,
+        label=label,
+        rule=rule,
+        due_on=due_on,
+        remind_on=due_on - timedelta(days=remind_days),
+        responsible=responsible,
+        escalate_to=escalate_to,
+        is_earliest=is_earliest,
+    )
+
+
+def close_deadlines(case, *kinds, state=DeadlineState.MET):
+    """Stop watching: the step was done (met) or the case went another way (dropped)."""
+    open_rows = Deadline.objects.filter(case=case, state=DeadlineState.OPEN)
+    if kinds:
+        open_rows = open_rows.filter(kind__in=kinds)
+    return open_rows.update(state=state, closed_at=timezone.now())
+
+
+def _due_rows(today):
+    remind = Q(reminded_at__isnull=True, remind_on__lte=today)
+    overdue = Q(overdue_at__isnull=True, due_on__lt=today, is_earliest=False)
+    return Deadline.objects.filter(state=DeadlineState.OPEN).filter(remind | overdue)
+
+
+def sweep(today: date | None = None, batch=500) -> dict:
+    """Remind and mark overdue every deadline that has come due; returns counts.
+
+    Locks go case first, then deadline, as in the services, so a sweep and a
+    step never deadlock. A case locked by someone else (a step in progress, or
+    another dispatcher) is skipped and its deadlines are seen by the next sweep.
+    """
+    today = today or timezone.localdate()
+    counts = {"reminded": 0, "overdue": 0, "skipped": 0}
+    after = 0
+    while True:
+        case_ids = list(
+            _due_rows(today)
+            .filter(case_id__gt=after)
+            .order_by("case_id")
+            .values_list("case_id", flat=True)
+            .distinct()[:batch]
+        )
+        if not case_ids:
+            return counts
+        after = case_ids[-1]
+        with transaction.atomic():
+            locked = _lock_cases(case_ids)
+            counts["skipped"] += len(set(case_ids) - set(locked))
+            rows = _due_rows(today).filter(case_id__in=locked).select_related("case")
+            for row in rows.order_by("pk"):
+                _act_on(row, today, counts)
+
+
+def _lock_cases(case_ids):
+    cases = Case.objects.filter(pk__in=case_ids).order_by("pk")
+    if connection.features.has_select_for_update_skip_locked:
+        cases = cases.select_for_update(skip_locked=True)
+    return list(cases.values_list("pk", flat=True))
+
+
+def _act_on(row, today, counts):
+    now = timezone.now()
+    data = {"deadline": row.pk, "kind": row.kind, "rule": row.rule, "due_on": row.due_on}
+    if row.reminded_at is None and row.remind_on <= today:
+        row.reminded_at = now
+        counts["reminded"] += 1
+        case_event(
+            case=row.case,
+            action=Action.DEADLINE_REMINDED,
+            step=row.kind,
+            data={**data, "responsible": row.responsible_id},
+        )
+    if row.overdue_at is None and not row.is_earliest and row.due_on < today:
+        row.overdue_at = now
+        counts["overdue"] += 1
+        case_event(
+            case=row.case,
+            action=Action.DEADLINE_OVERDUE,
+            step=row.kind,
+            data={**data, "escalated_to": row.escalate_to_id},
+        )
+    row.save(update_fields=["reminded_at", "overdue_at"])
