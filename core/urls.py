@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("core.api.urls")),
+    path("recruitment/", include("workflows.recruitment.urls")),
     path("", include("core.web.urls")),
 ]

@@ -1,0 +1,32 @@
+"""Reads of deadlines for inboxes and oversight pages."""
+
+from core.cases.models import Deadline, DeadlineState
+from core.roles.scope import scope_roots
+
+
+def open_deadlines_by_case(case_ids):
+    """{case_id: the case's earliest open deadline} for marking an inbox page."""
+    found = {}
+    rows = Deadline.objects.filter(case_id__in=list(case_ids), state=DeadlineState.OPEN)
+    for row in rows.order_by("due_on"):
+        found.setdefault(row.case_id, row)
+    return found
+
+
+def escalated_to(user):
+    """Overdue deadlines escalated to an organisation the user reviews or files for.
+
+    A township sees its branches' missed dates; the county sees missed approvals.
+    """
+    roots = list(scope_roots(user, "review_for_township")) + list(
+        scope_roots(user, "file_for_county")
+    )
+    if not roots:
+        return Deadline.objects.none()
+    paths = [root.path for root in roots]
+    rows = Deadline.objects.filter(state=DeadlineState.OPEN, overdue_at__isnull=False)
+    query = None
+    for path in paths:
+        q = rows.filter(escalate_to__path__startswith=path)
+        query = q if query is None else query | q
+    return query.select_related("case", "responsible", "escalate_to").order_by("due_on")
