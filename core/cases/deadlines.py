@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from viewflow.workflow.status import PROCESS
 
 from core.audit.events import Action, case_event
 from core.cases.models import Case, Deadline, DeadlineState
@@ -55,7 +56,11 @@ def close_deadlines(case, *kinds, state=DeadlineState.MET):
 def _due_rows(today):
     remind = Q(reminded_at__isnull=True, remind_on__lte=today)
     overdue = Q(overdue_at__isnull=True, due_on__lt=today, is_earliest=False)
-    return Deadline.objects.filter(state=DeadlineState.OPEN).filter(remind | overdue)
+    # A cancelled case may still hold open rows; nobody can act on it any more,
+    # so reminding or escalating it would only be noise.
+    return Deadline.objects.filter(state=DeadlineState.OPEN, case__status=PROCESS.NEW).filter(
+        remind | overdue
+    )
 
 
 def sweep(today: date | None = None, batch=500) -> dict:

@@ -1,5 +1,7 @@
 """Reads of deadlines for inboxes and oversight pages."""
 
+from viewflow.workflow.status import PROCESS
+
 from core.cases.models import Deadline, DeadlineState
 from core.roles.scope import scope_roots
 
@@ -24,7 +26,9 @@ def escalated_to(user):
     if not roots:
         return Deadline.objects.none()
     paths = [root.path for root in roots]
-    rows = Deadline.objects.filter(state=DeadlineState.OPEN, overdue_at__isnull=False)
+    rows = Deadline.objects.filter(
+        state=DeadlineState.OPEN, overdue_at__isnull=False, case__status=PROCESS.NEW
+    )
     query = None
     for path in paths:
         q = rows.filter(escalate_to__path__startswith=path)

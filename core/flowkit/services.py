@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.status import PROCESS, STATUS
 
 from core.audit.events import Action, case_event
-from core.cases.models import Case
+from core.cases.deadlines import close_deadlines
+from core.cases.models import Case, DeadlineState
 from core.flowkit.errors import AlreadyDone, NotPermitted, NotVisible, RuleViolation
 from core.flowkit.selectors import OPEN, can_view_case, task_permission
 from core.roles.catalogue import roles_with
@@ -194,6 +195,7 @@ def cancel_case(*, actor, case, reason):
             raise AlreadyDone(_("This case is already closed."), code="already_closed")
         open_steps = [t.flow_task.name for t in case.task_set.filter(status__in=OPEN)]
         case.flow_class.instance.cancel(case)
+        close_deadlines(case, state=DeadlineState.DROPPED)
         Change(actor, role, case).record(
             Action.CASE_CANCELLED, opinion=reason, data={"open_steps": open_steps}
         )
