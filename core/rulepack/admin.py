@@ -9,6 +9,8 @@ class RulePackAdmin(admin.ModelAdmin):
     """Packs are added, never changed: each addition is written to the audit log."""
 
     list_display = ("version", "effective_from", "note", "created_by", "created_at")
+    # Filled in from the request: a required choice of user on the form would be overwritten.
+    readonly_fields = ("created_by",)
 
     def has_change_permission(self, request, obj=None):
         return False

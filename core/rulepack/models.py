@@ -32,7 +32,17 @@ class RulePack(models.Model):
         return f"v{self.version} ({self.effective_from})"
 
     def clean(self):
+        # The admin's JSON field accepts any JSON; only an object of known keys is a pack.
+        if not isinstance(self.values, dict):
+            raise ValidationError(
+                {"values": _t("Give the values as an object of parameter names and values.")}
+            )
         for key, value in self.values.items():
             if key not in PARAMETERS:
-                raise ValidationError(_t("Unknown rule-pack key: %(key)s") % {"key": key})
-            PARAMETERS[key].check(value)
+                raise ValidationError(
+                    {"values": _t("Unknown rule-pack key: %(key)s") % {"key": key}}
+                )
+            try:
+                PARAMETERS[key].check(value)
+            except ValidationError as error:
+                raise ValidationError({"values": error.messages}) from error
