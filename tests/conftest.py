@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from core.demo import build_demo_county
 
@@ -18,3 +20,12 @@ def client_as():
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware leaves a request's language active in the test thread;
+    start and end every test in the site's default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -215,7 +215,13 @@ class AdmissionMeetingForm(VotesForm):
     if_failed = forms.ChoiceField(
         label=_("If the vote fails"),
         choices=[("retry", _("Back to the branch committee")), ("close", _("Close the case"))],
+        required=False,
+        initial="retry",
     )
+
+    def clean_if_failed(self):
+        # Closing a case is never the silent default: an empty answer means retry.
+        return self.cleaned_data["if_failed"] or "retry"
 
 
 class CommitteeTalkForm(StepForm):

@@ -268,13 +268,14 @@ def check_prerequisites(present: set[str], needed: tuple[str, ...]):
 
 
 def check_not_leaving(leaves_unit_on: date | None, day: date, months: int):
-    """R1.15 (第十九条): no admission when the person leaves their unit within three months."""
-    if leaves_unit_on is not None and day <= leaves_unit_on <= add_months(day, months):
+    """R1.15 (第十九条): no admission when the person leaves their unit within three months,
+    nor once they have left it (the case then goes to the new unit's branch, R1.8)."""
+    if leaves_unit_on is not None and leaves_unit_on <= add_months(day, months):
         raise RuleViolation(
             "R1.15",
             _(
-                "The person leaves the unit on %(day)s, within %(months)s months: the admission "
-                "is not handled here."
+                "The person leaves (or has left) the unit on %(day)s, within %(months)s months: "
+                "the admission is not handled here."
             )
             % {"day": leaves_unit_on, "months": months},
         )

@@ -16,7 +16,7 @@ from core.flowkit.selectors import OPEN
 from core.people.choices import PartyStatus
 from core.people.models import Person
 from workflows.recruitment import rules, services
-from workflows.recruitment.models import Dossier, RecordKind
+from workflows.recruitment.models import Dossier, Record, RecordKind
 
 DAY = timedelta(days=1)
 
@@ -173,11 +173,26 @@ class Walk:
                 "text": "五份材料归档。",
             },
         }
-        return plan[name]
+        return self._after_documents(plan[name])
+
+    def _after_documents(self, fields):
+        """On a second pass through a step (a loop back), move its dates after the
+        documents already on file, keeping their spacing."""
+        latest = (
+            Record.objects.filter(case_id=self.case.pk)
+            .order_by("-dated")
+            .values_list("dated", flat=True)
+            .first()
+        )
+        dates = [v for v in fields.values() if isinstance(v, date)]
+        if latest is None or not dates or min(dates) >= latest:
+            return fields
+        shift = latest - min(dates)
+        return {k: v + shift if isinstance(v, date) else v for k, v in fields.items()}
 
     def before(self, name):
         """Records the rules need before a step (half-yearly evaluations, R1.7)."""
-        if name != "cultivate":
+        if name != "cultivate" or self.dossier.last_evaluated_on != self.dossier.activist_on:
             return
         activist_on = self.dossier.activist_on
         for months in (5, 10):

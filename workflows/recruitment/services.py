@@ -105,6 +105,14 @@ class StepContext:
         close_deadlines(self.case, state=DeadlineState.DROPPED)
         return self.set_status(PartyStatus.MASSES)
 
+    def latest_document_date(self):
+        return (
+            Record.objects.filter(case=self.case)
+            .order_by("-dated")
+            .values_list("dated", flat=True)
+            .first()
+        )
+
     def kinds_present(self):
         return set(Record.objects.filter(case=self.case).values_list("kind", flat=True))
 
@@ -138,6 +146,19 @@ def _check_date(ctx, day, label, not_before=None):
     return rules.check_date(day, ctx.today, label, not_before)
 
 
+def _check_in_order(ctx, latest):
+    """The step's documents are dated on or after the case's documents so far: the record
+    reads in the order things happened, so no period is shortened by back-dating.
+    Checked after the step's own rules, so a specific rule names itself first."""
+    for written in ctx.records:
+        if latest is not None and written["dated"] < latest:
+            raise RuleViolation(
+                "date",
+                _("This step cannot be dated %(day)s, before the case's last document (%(last)s).")
+                % {"day": written["dated"], "last": latest},
+            )
+
+
 def _open_case_of(person):
     return Recruitment.objects.filter(
         subject=person, task__status__in=OPEN, flow_class=RecruitmentFlow
@@ -150,6 +171,9 @@ def _open_case_of(person):
 def apply(*, actor, branch, person, applied_on, text="", file=None, relatives=(), today=None):
     """Record an application received by `branch` (step 1) and open the one-month talk."""
     today = today or _today()
+    # Who may record it comes first: a refusal on the rules would tell an outsider
+    # about the person's case.
+    flowkit.authorise(actor, "act_for_branch", branch)
     rules.check_date(applied_on, today, _("Application date"))
     rules.check_may_apply(person.party_status)
     rules.check_where_applied(branch.kind, person.organisation.is_within(branch))
@@ -399,20 +423,29 @@ def volunteer_form(ctx, *, filled_on, text, file=None):
     return {"filled_on": filled_on}
 
 
-def _meeting(ctx, held_on, votes, secretary, text):
+def _meeting(ctx, held_on, votes, secretary, text, **motion):
+    """The general meeting's resolution on `motion` (what was put to the vote), on record."""
     rules.check_branch_can_meet(ctx.full_members_of_branch(), ctx.param(pack.SMALL_BRANCH_MINIMUM))
     if not secretary.strip():
         raise RuleViolation("R1.17", _("The resolution is signed by the branch secretary."))
     passed = rules.count_votes(votes, ctx.full_members_of_branch())
-    data = {**votes.__dict__, "passed": passed, "secretary": secretary, "held_on": held_on}
+    data = {
+        **votes.__dict__,
+        **motion,
+        "passed": passed,
+        "secretary": secretary,
+        "held_on": held_on,
+    }
     ctx.record(RecordKind.RESOLUTION, held_on, text, data)
     return passed, data
 
 
 def admission_meeting(ctx, *, held_on, votes, secretary, text, if_failed="retry"):
     d = ctx.dossier
-    _check_date(ctx, held_on, _("Meeting date"))
     rules.check_prerequisites(ctx.kinds_present(), (RecordKind.VOLUNTEER_FORM,))
+    # Probation (R1.22) and the approval period (R1.19) count from this date.
+    form = Record.objects.filter(case=ctx.case, kind=RecordKind.VOLUNTEER_FORM).last()
+    _check_date(ctx, held_on, _("Meeting date"), form.dated)
     rules.check_not_leaving(d.leaves_unit_on, held_on, ctx.param(pack.LEAVING_MONTHS))
     passed, data = _meeting(ctx, held_on, votes, secretary, text)
     if not passed:
@@ -533,8 +566,9 @@ def conversion_meeting(ctx, *, held_on, proposal, votes, secretary, text, extens
         raise RuleViolation("R1.23", _("Choose conversion, extension or cancellation."))
     if proposal == "extend":
         rules.check_extension(extension_months, d.probation_extended)
-    passed, data = _meeting(ctx, held_on, votes, secretary, text)
-    data.update(proposal=proposal, extension_months=extension_months)
+    passed, data = _meeting(
+        ctx, held_on, votes, secretary, text, proposal=proposal, extension_months=extension_months
+    )
     if not passed:
         # The failed vote is on record; the step stays open for the next proposal.
         ctx.change.record(Action.RECORD_ADDED, data={**data, "records": ctx.records})
@@ -630,7 +664,9 @@ def complete(*, actor, task, opinion="", today=None, **fields):
     with flowkit.step(actor=actor, task=task) as change:
         dossier = Dossier.objects.get(case_id=change.case.pk)
         ctx = StepContext(change, dossier, name, today or _today())
+        latest = ctx.latest_document_date()
         summary = handler(ctx, **fields)
+        _check_in_order(ctx, latest)
         dossier.save()
         if summary is not None:
             change.complete(opinion=opinion, data={**summary, "records": ctx.records})
@@ -661,7 +697,9 @@ def add_record(*, actor, case, kind, dated, text, file=None, today=None):
         dossier = Dossier.objects.get(case_id=case.pk)
         change = flowkit.Change(actor, role, case)
         ctx = StepContext(change, dossier, kind, today or _today())
-        _check_date(ctx, dated, _("Date"), dossier.activist_on or dossier.approved_on)
+        since = dossier.activist_on if kind == RecordKind.EVALUATION else dossier.approved_on
+        # Evaluations are often written up after the fact: only the stage bounds them.
+        rules.check_date(dated, ctx.today, _("Date"), since)
         ctx.record(kind, dated, text, {}, file)
         if kind == RecordKind.EVALUATION:
             dossier.last_evaluated_on = max(dossier.last_evaluated_on or dated, dated)
@@ -708,7 +746,9 @@ def transfer(*, actor, case, to_branch, transferred_on, reason, postpone_to=None
                 pack_value(pack.TRANSFER_POSTPONE_MONTHS.key, today),
             )
             dossier.conversion_postponed_to = postpone_to
-            dossier.save()
+        # R1.15's leaving date was about the unit the person has now left.
+        dossier.leaves_unit_on = None
+        dossier.save()
         source = case.organisation
         case.place_in(to_branch)
         case.save(update_fields=["organisation", "org_path", "township"])
@@ -717,8 +757,14 @@ def transfer(*, actor, case, to_branch, transferred_on, reason, postpone_to=None
         released = case.task_set.filter(status__in=OPEN).exclude(owner=None)
         for task in released:
             flowkit.activation_of(task).unassign()
-        case.deadlines.filter(state=DeadlineState.OPEN, responsible=source).update(
+        waiting = case.deadlines.filter(state=DeadlineState.OPEN)
+        waiting.filter(responsible=source).update(
             responsible=to_branch, escalate_to=to_branch.township()
+        )
+        # An approval still due goes to the committee that now does the step (R1.20).
+        committee = to_branch.approving_committee()
+        waiting.filter(responsible=source.approving_committee()).update(
+            responsible=committee, escalate_to=committee.parent
         )
         change = flowkit.Change(actor, role, case)
         change.record(
