@@ -1,17 +1,22 @@
 """Pages shared by every procedure. Each page reads through scoped selectors;
 anything outside the user's scope is answered 404, as if it did not exist."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
 from core.audit.chain import verify
 from core.audit.models import AuditEvent
 from core.cases.models import Case
+from core.cases.selectors import escalated_to, open_deadlines_by_case
 from core.flowkit import services
 from core.flowkit.selectors import cases_visible_to, inbox
 from core.people import services as people
@@ -24,9 +29,60 @@ def _visible_organisations(user):
     return organisations_in_scope(user, "view_cases") | organisations_in_scope(user, "manage_roles")
 
 
+SOON = timedelta(days=7)
+
+
+def deadline_mark(deadline, today):
+    """The mark of an inbox line: "overdue", "soon" (due within a week) or "".
+
+    An earliest date (the branch may act from then on) is never late or soon.
+    """
+    if deadline is None or deadline.is_earliest:
+        return ""
+    if deadline.is_overdue or deadline.due_on < today:
+        return "overdue"
+    return "soon" if deadline.due_on <= today + SOON else ""
+
+
+def _procedure_url(flow_class, name, pk):
+    """A procedure's own page (its URL namespace is the flow's app label), if it has one."""
+    try:
+        return reverse(f"{flow_class.instance.app_label}:{name}", args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+def _inbox_rows(user, today):
+    tasks = list(inbox(user)[:50])
+    deadlines = open_deadlines_by_case({task.process_id for task in tasks})
+    rows = []
+    for task in tasks:
+        deadline = deadlines.get(task.process_id)
+        url = _procedure_url(task.flow_task.flow_class, "task", task.pk)
+        rows.append(
+            {
+                "task": task,
+                "url": url or reverse("case-detail", args=[task.process_id]),
+                "deadline": deadline,
+                "mark": deadline_mark(deadline, today),
+            }
+        )
+    return rows
+
+
+def _escalated_rows(user):
+    rows = []
+    for deadline in escalated_to(user)[:50]:
+        case = deadline.case
+        url = _procedure_url(case.flow_class, "case", case.pk)
+        rows.append({"deadline": deadline, "url": url or reverse("case-detail", args=[case.pk])})
+    return rows
+
+
 @login_required
 def home(request):
     user = request.user
+    today = timezone.localdate()
     return render(
         request,
         "web/home.html",
@@ -34,7 +90,8 @@ def home(request):
             "roles": RoleAssignment.objects.active()
             .filter(person__user=user)
             .select_related("organisation", "scope"),
-            "tasks": inbox(user)[:50],
+            "tasks": _inbox_rows(user, today),
+            "escalated": _escalated_rows(user),
             "roots": scope_roots(user, "view_cases"),
             "can_audit": scope_roots(user, "read_audit").exists(),
         },
@@ -101,6 +158,7 @@ def case_detail(request, pk):
         "web/case_detail.html",
         {
             "case": case,
+            "procedure_url": _procedure_url(case.flow_class, "case", case.pk),
             "events": AuditEvent.objects.filter(case=case).select_related("actor_organisation"),
             "tasks": Task.objects.filter(process=case).select_related("owner").order_by("created"),
         },
