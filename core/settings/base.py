@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "core.rulepack",
     "core.web",
     "workflows.recruitment",
+    "workflows.rectification",
     "workflows.vetting",
 ]
 
