@@ -66,6 +66,9 @@ class UserRefSerializer(serializers.Serializer):
 class DeadlineSerializer(serializers.ModelSerializer):
     responsible = OrganisationRefSerializer()
     overdue = serializers.BooleanField(source="is_overdue")
+    label = serializers.CharField(
+        source="title", help_text=_("What is due, in the reader's language.")
+    )
 
     class Meta:
         model = Deadline

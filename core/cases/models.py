@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
@@ -106,6 +107,12 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.due_on})"
+
+    @property
+    def title(self):
+        """The label in the reader's language: services store the English source text
+        (marked with gettext_noop) so each reader sees it in their own."""
+        return gettext(self.label)
 
     @property
     def is_overdue(self):

@@ -191,8 +191,8 @@ class VotesForm(StepForm):
     held_on = _date(_("Meeting held on"))
     expected = forms.IntegerField(label=_("Full members with a vote expected (E)"), min_value=0)
     present = forms.IntegerField(label=_("Of them present (P)"), min_value=0)
-    yes = forms.IntegerField(label=_("Yes"), min_value=0)
-    no = forms.IntegerField(label=_("No"), min_value=0)
+    yes = forms.IntegerField(label=_("In favour"), min_value=0)
+    no = forms.IntegerField(label=_("Against"), min_value=0)
     abstain = forms.IntegerField(label=_("Abstain"), min_value=0)
     written_yes = forms.IntegerField(
         label=_("Written yes from absent voters"), min_value=0, initial=0

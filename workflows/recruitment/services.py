@@ -14,6 +14,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.audit.chain import plain_json
 from core.audit.events import Action
@@ -204,7 +205,7 @@ def _start(actor, branch, person, applied_on, text, file, relatives, today, titl
         township = change.case.township
         ctx.deadline(
             "talk",
-            _("Talk with the applicant"),
+            gettext_noop("Talk with the applicant"),
             rules.talk_due(applied_on),
             branch,
             rule="R1.3",
@@ -247,7 +248,7 @@ def choose_activist(ctx, *, decision, decided_on, nomination="", text="", file=N
     branch, township = ctx.case.organisation, ctx.case.township
     ctx.deadline(
         "evaluation",
-        _("Half-yearly evaluation of the activist"),
+        gettext_noop("Half-yearly evaluation of the activist"),
         rules.evaluation_due(decided_on),
         branch,
         rule="R1.7",
@@ -255,7 +256,7 @@ def choose_activist(ctx, *, decision, decided_on, nomination="", text="", file=N
     )
     ctx.deadline(
         "cultivation_year",
-        _("One year of cultivation completed"),
+        gettext_noop("One year of cultivation completed"),
         rules.development_eligible_from(decided_on),
         branch,
         rule="R1.9",
@@ -458,7 +459,7 @@ def admission_meeting(ctx, *, held_on, votes, secretary, text, if_failed="retry"
     committee = ctx.case.organisation.approving_committee()
     ctx.deadline(
         "approval",
-        _("Committee approval of the admission"),
+        gettext_noop("Committee approval of the admission"),
         rules.add_months(held_on, ctx.param(pack.APPROVAL_MONTHS)),
         committee,
         rule="R1.19",
@@ -514,7 +515,7 @@ def approval(ctx, *, decision, approved_on, text, members_present, votes_for, ex
 def _watch_probation(ctx):
     ctx.deadline(
         "probation_end",
-        _("End of probation: the branch discusses the conversion"),
+        gettext_noop("End of probation: the branch discusses the conversion"),
         ctx.dossier.probation_ends_on,
         ctx.case.organisation,
         rule="R1.22",
@@ -579,7 +580,7 @@ def conversion_meeting(ctx, *, held_on, proposal, votes, secretary, text, extens
     committee = ctx.case.organisation.approving_committee()
     ctx.deadline(
         "conversion_approval",
-        _("Committee decision on the conversion"),
+        gettext_noop("Committee decision on the conversion"),
         rules.add_months(held_on, rules.CONVERSION_APPROVAL_MONTHS),
         committee,
         rule="R1.25",
@@ -706,7 +707,7 @@ def add_record(*, actor, case, kind, dated, text, file=None, today=None):
             dossier.save()
             ctx.deadline(
                 "evaluation",
-                _("Half-yearly evaluation of the activist"),
+                gettext_noop("Half-yearly evaluation of the activist"),
                 rules.evaluation_due(dossier.last_evaluated_on),
                 case.organisation,
                 rule="R1.7",

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from viewflow.workflow.status import PROCESS
 
 from core.audit.chain import plain_json
@@ -731,7 +732,7 @@ def assign_forces(
 def _watch_problem(ctx, problem):
     ctx.deadline(
         problem.deadline_kind,
-        _("Rectify: %(problem)s") % {"problem": str(problem)},
+        str(problem),
         problem.due_on,
         ctx.case.organisation,
         "Z2.3.6",
@@ -936,7 +937,7 @@ def acceptance(
         problems.append(problem.pk)
     ctx.deadline(
         "redo",
-        _("Rectify again after the failed acceptance"),
+        gettext_noop("Rectify again after the failed acceptance"),
         redo_by,
         case.township,
         "Z2.3.7",
@@ -956,7 +957,7 @@ def delist(ctx, *, delisted_on, text):
     due = rules.look_back_from(delisted_on, months)
     ctx.deadline(
         "look_back",
-        _("Look-back after delisting"),
+        gettext_noop("Look-back after delisting"),
         due,
         county_of(case),
         "Z2.3.8",

@@ -23,6 +23,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from viewflow.workflow.status import PROCESS, STATUS
 
 from core.audit.events import Action
@@ -204,7 +205,7 @@ def _refer(ctx, batch, department, due_on, escalate_to):
         open_deadline(
             change.case,
             kind="department_review",
-            label=_("Department's answer on the candidates"),
+            label=gettext_noop("Department's answer on the candidates"),
             due_on=due_on,
             responsible=department.organisation,
             rule="V3a.3",
@@ -572,7 +573,7 @@ def start_publicity(ctx, *, started_on):
     d.publicity_started_on, d.publicity_ends_on = started_on, ends_on
     ctx.deadline(
         "publicity",
-        _("End of the pre-appointment publicity"),
+        gettext_noop("End of the pre-appointment publicity"),
         ends_on,
         ctx.case.organisation,
         rule="V3c.4",
@@ -620,7 +621,7 @@ def appoint_selected(ctx, *, appointed_on, text=""):
     d.probation_ends_on = rules.probation_ends(appointed_on)
     ctx.deadline(
         "probation_end",
-        _("End of probation: confirm or remove"),
+        gettext_noop("End of probation: confirm or remove"),
         d.probation_ends_on,
         ctx.case.organisation,
         rule="V3c.6",
@@ -747,7 +748,7 @@ def examine(ctx, *, examined_on, admitted, text):
 def _watch_yearly_review(ctx, since):
     ctx.deadline(
         "yearly_review",
-        _("Yearly review of the reserve cadre"),
+        gettext_noop("Yearly review of the reserve cadre"),
         since + relativedelta(months=ctx.param(pack.RESERVE_REVIEW_MONTHS)),
         ctx.case.township,
         rule="V3d.3",

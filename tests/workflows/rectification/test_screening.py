@@ -60,7 +60,7 @@ def test_an_annual_round_checks_every_branch_with_proposals_and_evidence(staffed
     w5 = school.findings.get(situation__code="W5")
     assert w5.evidence == {"from": "2022-03-01", "to": "2024-03-01", "last_admission": None}
     # W4 cannot be read from PartyFlow's records: said so, not proposed.
-    assert "Not available" in school.unavailable["W4"]
+    assert "无法比对" in school.unavailable["W4"]
     assert codes(school) == ["W1", "W5"]
 
     # An admission approved within two years: no W5; a secretary in post: no W1.

@@ -171,7 +171,7 @@ def test_appointing_someone_never_reviewed_is_refused_and_nothing_written(actors
     with pytest.raises(RuleViolation) as info:
         _appoint(actors, people["masses_a"], village)
     assert info.value.rule == "V3a.8"
-    assert "not been through" in str(info.value)
+    assert "未经资格联审" in str(info.value)
     assert written() == before
 
 
@@ -183,7 +183,7 @@ def test_appointing_a_candidate_who_failed_is_refused_and_nothing_written(
     with pytest.raises(RuleViolation) as info:
         _appoint(actors, people["member_b"], village, Post.DIRECTOR)
     assert info.value.rule == "V3a.8"
-    assert "failed" in str(info.value)
+    assert "未通过资格联审" in str(info.value)
     assert written() == before
 
 
@@ -218,7 +218,7 @@ def test_a_later_failed_review_outweighs_an_earlier_pass(walk, actors, people, v
     )
     with pytest.raises(RuleViolation) as info:
         _appoint(actors, people["member_a"], village, Post.SECRETARY, on=date(2025, 8, 1))
-    assert "failed" in str(info.value)
+    assert "未通过资格联审" in str(info.value)
 
 
 # --- what a department answers ----------------------------------------------

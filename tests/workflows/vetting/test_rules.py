@@ -135,8 +135,8 @@ def test_v3a_7_the_result_is_final_after_the_publicity_and_upheld_objections_say
 
 def test_v3a_8_only_a_final_passed_review_allows_a_post():
     rules.check_may_serve("passed", True)
-    assert "not been through" in str(refused("V3a.8", rules.check_may_serve, None, False))
-    assert "failed" in str(refused("V3a.8", rules.check_may_serve, "failed", True))
+    assert "未经资格联审" in str(refused("V3a.8", rules.check_may_serve, None, False))
+    assert "未通过资格联审" in str(refused("V3a.8", rules.check_may_serve, "failed", True))
     refused("V3a.8", rules.check_may_serve, "passed", False)
 
 
