@@ -11,9 +11,9 @@ services read them from the rule pack).
 from dataclasses import dataclass
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
+from core.flowkit.checks import add_months
 from core.flowkit.errors import RuleViolation
 from core.organisations.models import OrganisationKind
 from core.people.choices import Discipline, PartyStatus
@@ -37,28 +37,6 @@ ARCHIVE_DOCUMENTS = (
     "conversion_application",
     "evaluation",
 )
-
-
-def add_months(day: date, months: int) -> date:
-    """Calendar months, as "within one month" is read (31 Jan + 1 month = 28/29 Feb)."""
-    return day + relativedelta(months=months)
-
-
-def check_date(day: date | None, today: date, label: str, not_before: date | None = None):
-    """A date that has happened: not empty, not in the future, not before `not_before`."""
-    if day is None:
-        raise RuleViolation("date", _("%(label)s is required.") % {"label": label})
-    if day > today:
-        raise RuleViolation(
-            "date", _("%(label)s cannot be in the future (%(day)s).") % {"label": label, "day": day}
-        )
-    if not_before is not None and day < not_before:
-        raise RuleViolation(
-            "date",
-            _("%(label)s (%(day)s) cannot be before %(earliest)s.")
-            % {"label": label, "day": day, "earliest": not_before},
-        )
-    return day
 
 
 # --- Stage 1: application ----------------------------------------------------

@@ -7,7 +7,6 @@ core.flowkit.services (authorise on the organisation, lock the case, check,
 write, audit in one transaction); a RuleViolation rolls everything back.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,6 +20,7 @@ from core.audit.events import Action
 from core.cases.deadlines import close_deadlines, open_deadline
 from core.cases.models import DeadlineState
 from core.flowkit import services as flowkit
+from core.flowkit.checks import check_date, file_sha256
 from core.flowkit.errors import AlreadyDone, RuleViolation
 from core.flowkit.selectors import OPEN
 from core.people.choices import PartyStatus
@@ -38,14 +38,6 @@ def _today():
 
 def _member(person):
     return rules.Member(person.pk, person.party_status, person.discipline, person.organisation_id)
-
-
-def _file_hash(upload):
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 @dataclass
@@ -80,7 +72,7 @@ class StepContext:
             created_by=self.change.actor,
         )
         if file:
-            record.sha256 = _file_hash(file)
+            record.sha256 = file_sha256(file)
             record.file = file
         record.save()
         self.records.append(
@@ -144,7 +136,7 @@ class StepContext:
 
 
 def _check_date(ctx, day, label, not_before=None):
-    return rules.check_date(day, ctx.today, label, not_before)
+    return check_date(day, ctx.today, label, not_before)
 
 
 def _check_in_order(ctx, latest):
@@ -175,7 +167,7 @@ def apply(*, actor, branch, person, applied_on, text="", file=None, relatives=()
     # Who may record it comes first: a refusal on the rules would tell an outsider
     # about the person's case.
     flowkit.authorise(actor, "act_for_branch", branch)
-    rules.check_date(applied_on, today, _("Application date"))
+    check_date(applied_on, today, _("Application date"))
     rules.check_may_apply(person.party_status)
     rules.check_where_applied(branch.kind, person.organisation.is_within(branch))
     rules.check_age(person.birth_date, applied_on)
@@ -700,7 +692,7 @@ def add_record(*, actor, case, kind, dated, text, file=None, today=None):
         ctx = StepContext(change, dossier, kind, today or _today())
         since = dossier.activist_on if kind == RecordKind.EVALUATION else dossier.approved_on
         # Evaluations are often written up after the fact: only the stage bounds them.
-        rules.check_date(dated, ctx.today, _("Date"), since)
+        check_date(dated, ctx.today, _("Date"), since)
         ctx.record(kind, dated, text, {}, file)
         if kind == RecordKind.EVALUATION:
             dossier.last_evaluated_on = max(dossier.last_evaluated_on or dated, dated)
@@ -725,7 +717,7 @@ def transfer(*, actor, case, to_branch, transferred_on, reason, postpone_to=None
     member's conversion discussion by up to six months (R1.26).
     """
     today = today or _today()
-    rules.check_date(transferred_on, today, _("Transfer date"))
+    check_date(transferred_on, today, _("Transfer date"))
     if not reason.strip():
         raise RuleViolation("R1.8", _("Say why the case is transferred."))
     with transaction.atomic():

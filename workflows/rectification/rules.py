@@ -15,30 +15,10 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
+from core.flowkit.checks import add_months
 from core.flowkit.errors import RuleViolation
 
 STATEMENT_MIN_CHARS = 10
-
-
-def add_months(day: date, months: int) -> date:
-    return day + relativedelta(months=months)
-
-
-def check_date(day: date | None, today: date, label: str, not_before: date | None = None):
-    """A date that has happened: given, not in the future, not before `not_before`."""
-    if day is None:
-        raise RuleViolation("date", _("%(label)s is required.") % {"label": label})
-    if day > today:
-        raise RuleViolation(
-            "date", _("%(label)s cannot be in the future (%(day)s).") % {"label": label, "day": day}
-        )
-    if not_before is not None and day < not_before:
-        raise RuleViolation(
-            "date",
-            _("%(label)s (%(day)s) cannot be before %(earliest)s.")
-            % {"label": label, "day": day, "earliest": not_before},
-        )
-    return day
 
 
 def _written(text: str) -> bool:

@@ -14,7 +14,6 @@ the case, check the rules, write, audit in one transaction); a RuleViolation
 rolls everything back.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,6 +29,7 @@ from core.audit.events import Action
 from core.cases.deadlines import close_deadlines, open_deadline
 from core.cases.models import DeadlineState
 from core.flowkit import services as flowkit
+from core.flowkit.checks import check_date, file_sha256
 from core.flowkit.errors import AlreadyDone, RuleViolation
 from core.flowkit.selectors import OPEN
 from core.organisations.models import Organisation, OrganisationKind, Tier
@@ -80,14 +80,6 @@ def _param(parameter, on):
     return pack_value(parameter.key, on)
 
 
-def _file_hash(upload):
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 def _document(case, actor, step, kind, dated, text="", data=None, file=None):
     document = Document(
         case=case,
@@ -99,7 +91,7 @@ def _document(case, actor, step, kind, dated, text="", data=None, file=None):
         created_by=actor,
     )
     if file:
-        document.sha256 = _file_hash(file)
+        document.sha256 = file_sha256(file)
         document.file = file
     document.save()
     return document
@@ -140,7 +132,7 @@ class StepContext:
         return self.change.actor
 
     def check_date(self, day, label, not_before=None):
-        return rules.check_date(day, self.today, label, not_before)
+        return check_date(day, self.today, label, not_before)
 
     def document(self, kind, dated, text="", data=None, file=None):
         document = _document(self.case, self.actor, self.step, kind, dated, text, data, file)
@@ -291,7 +283,7 @@ def open_round(
     today = today or _today()
     year = year or opened_on.year
     organisations = list({org.pk: org for org in organisations}.values())
-    rules.check_date(opened_on, today, _("Opening date"))
+    check_date(opened_on, today, _("Opening date"))
     covered, skipped = _covered(county, kind, organisations, domains)
     annual_exists = ScreeningRound.objects.filter(
         county=county, kind=RoundKind.ANNUAL, year=year
@@ -408,7 +400,7 @@ def refer(
     county = screening.county
     role = _referral_role(actor, department, county)
     today = today or _today()
-    rules.check_date(received_on, today, _("Date of the referral"), screening.opened_on)
+    check_date(received_on, today, _("Date of the referral"), screening.opened_on)
     if department.kind != OrganisationKind.DEPARTMENT or not department.is_within(county):
         raise RuleViolation("Z2.3.1", _("Referrals come from a department of this county."))
     if department_kind not in Department.values:
@@ -807,7 +799,7 @@ def report_problem(*, actor, problem, done_on, text, file=None, today=None):
         _rectification_step(case)
         rules.check_problem_report(problem.state, text, bool(file))
         listing = Listing.objects.get(case_id=case.pk)
-        rules.check_date(done_on, today, _("Date rectified"), listing.planned_on)
+        check_date(done_on, today, _("Date rectified"), listing.planned_on)
         document = _document(
             case,
             actor,
@@ -839,7 +831,7 @@ def check_problem(*, actor, problem, accepted, checked_on, text="", today=None):
         problem = Problem.objects.select_related("report").get(pk=problem.pk)
         _rectification_step(case)
         rules.check_problem_check(problem.state, accepted, text)
-        rules.check_date(checked_on, today, _("Date of the check"), problem.report.dated)
+        check_date(checked_on, today, _("Date of the check"), problem.report.dated)
         document = _document(
             case,
             actor,
@@ -972,7 +964,7 @@ def delist(ctx, *, delisted_on, text):
 
 def look_back(ctx, *, looked_on, report, relapse=False, situations=(), file=None):
     listing, case = ctx.detail, ctx.case
-    rules.check_date(looked_on, ctx.today, _("Date of the look-back"), listing.delisted_on)
+    check_date(looked_on, ctx.today, _("Date of the look-back"), listing.delisted_on)
     rules.check_look_back(
         listing.delisted_on,
         looked_on,
@@ -1010,7 +1002,7 @@ def select_for_look_back(*, actor, county, on, today=None):
     sampled. Returns (sampled case ids, not sampled case ids).
     """
     today = today or _today()
-    rules.check_date(on, today, _("Date of the draw"))
+    check_date(on, today, _("Date of the draw"))
     flowkit.authorise(actor, "file_for_county", county)
     share = _param(pack.LOOK_BACK_SHARE, on)
     due = [

@@ -26,23 +26,6 @@ VILLAGE_KINDS = (
 )
 
 
-def check_date(day: date | None, today: date, label: str, not_before: date | None = None):
-    """A date that has happened: not empty, not in the future, not before `not_before`."""
-    if day is None:
-        raise RuleViolation("date", _("%(label)s is required.") % {"label": label})
-    if day > today:
-        raise RuleViolation(
-            "date", _("%(label)s cannot be in the future (%(day)s).") % {"label": label, "day": day}
-        )
-    if not_before is not None and day < not_before:
-        raise RuleViolation(
-            "date",
-            _("%(label)s (%(day)s) cannot be before %(earliest)s.")
-            % {"label": label, "day": day, "earliest": not_before},
-        )
-    return day
-
-
 def _written(text: str, rule: str, message: str):
     if not (text or "").strip():
         raise RuleViolation(rule, message)

@@ -30,6 +30,7 @@ from core.audit.events import Action
 from core.cases.deadlines import close_deadlines, open_deadline
 from core.cases.models import Case, DeadlineState
 from core.flowkit import services as flowkit
+from core.flowkit.checks import check_date
 from core.flowkit.errors import AlreadyDone, RuleViolation
 from core.flowkit.selectors import OPEN
 from core.rulepack.values import value as pack_value
@@ -107,7 +108,7 @@ class StepContext:
         self.dossier.decisions[self.step] = value
 
     def check_date(self, day, label, not_before=None):
-        return rules.check_date(day, self.today, label, not_before)
+        return check_date(day, self.today, label, not_before)
 
     def deadline(self, kind, label, due_on, responsible, *, rule, escalate_to=None, **kw):
         return open_deadline(
@@ -135,7 +136,7 @@ class StepContext:
 def submit_batch(*, actor, village, purpose, candidates, submitted_on, text="", today=None):
     """A township submits candidates (people with their posts) for one village."""
     today = today or _today()
-    rules.check_date(submitted_on, today, _("Submission date"))
+    check_date(submitted_on, today, _("Submission date"))
     rules.check_village(_village(village))
     if purpose not in Purpose.values:
         raise RuleViolation("V3a.1", _("Say what the joint review is for."))
@@ -349,7 +350,7 @@ def _candidacy_result(person, village):
 def appoint(*, actor, person, village, post, appointed_on, today=None):
     """Record a village cadre taking a post; refused without a passed joint review (V3a.8)."""
     today = today or _today()
-    rules.check_date(appointed_on, today, _("Appointment date"))
+    check_date(appointed_on, today, _("Appointment date"))
     rules.check_post(post, VILLAGE_POSTS)
     with transaction.atomic():
         candidacy, result, final = _candidacy_result(person, village)
@@ -358,7 +359,7 @@ def appoint(*, actor, person, village, post, appointed_on, today=None):
         )
         rules.check_may_serve(result, final)
         case = flowkit.lock_case(candidacy.batch.case)
-        rules.check_date(appointed_on, today, _("Appointment date"), candidacy.batch.published_on)
+        check_date(appointed_on, today, _("Appointment date"), candidacy.batch.published_on)
         appointment = Appointment.objects.create(
             person=person,
             organisation=village,
@@ -409,7 +410,7 @@ def withdraw_batch(*, actor, case, reason):
 def propose_secretary(*, actor, village, person, proposed_on, text, today=None):
     """The township proposes the village's party secretary."""
     today = today or _today()
-    rules.check_date(proposed_on, today, _("Proposal date"))
+    check_date(proposed_on, today, _("Proposal date"))
     rules.check_village(_village(village), "V3b.1")
     title = _("Secretary filing: %(name)s, %(village)s") % {
         "name": person.name,
@@ -487,7 +488,7 @@ def propose_selection(
 ):
     """The organisation department proposes (动议) a person for a post decided by `committee`."""
     today = today or _today()
-    rules.check_date(proposed_on, today, _("Proposal date"))
+    check_date(proposed_on, today, _("Proposal date"))
     rules.check_deciding_body(committee.kind)
     if (
         selectors.department_with(selectors.county_of(committee), DepartmentFunction.DISCIPLINE)
@@ -658,7 +659,7 @@ def raise_objection(*, actor, case, received_on, text, today=None):
     with transaction.atomic():
         role, case = _open_selection(actor, case)
         d = SelectionDossier.objects.get(case_id=case.pk)
-        rules.check_date(received_on, today, _("Date received"))
+        check_date(received_on, today, _("Date received"))
         rules.check_objection(d.publicity_started_on, received_on, text)
         objection = Objection.objects.create(case=case, received_on=received_on, text=text)
         flowkit.Change(actor, role, case).record(
@@ -678,7 +679,7 @@ def resolve_objection(*, actor, objection, resolved_on, upheld, text, today=None
         objection = Objection.objects.get(pk=objection.pk)
         if not objection.is_open:
             raise AlreadyDone(_("This objection is already resolved."), code="already_resolved")
-        rules.check_date(resolved_on, today, _("Date resolved"))
+        check_date(resolved_on, today, _("Date resolved"))
         rules.check_resolution(objection.received_on, resolved_on, text)
         objection.resolved_on, objection.upheld, objection.resolution = resolved_on, upheld, text
         objection.save()
@@ -697,7 +698,7 @@ def resolve_objection(*, actor, objection, resolved_on, upheld, text, today=None
 def nominate_reserve(*, actor, village, person, nominated_on, nomination, text, today=None):
     """The village nominates a reserve cadre (村推)."""
     today = today or _today()
-    rules.check_date(nominated_on, today, _("Nomination date"))
+    check_date(nominated_on, today, _("Nomination date"))
     rules.check_village(_village(village), "V3d.2")
     rules.check_nomination(nomination, text)
     title = _("Reserve cadre: %(name)s, %(village)s") % {

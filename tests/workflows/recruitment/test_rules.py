@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from core.flowkit.checks import check_date
 from core.flowkit.errors import RuleViolation
 from core.organisations.models import OrganisationKind
 from core.people.choices import Discipline, PartyStatus
@@ -32,10 +33,10 @@ def test_a_calendar_month_from_the_31st_ends_on_the_last_day_of_the_next_month()
 
 def test_a_step_date_is_required_not_in_the_future_and_not_before_the_step_before():
     today = date(2025, 3, 1)
-    assert rules.check_date(today, today, "x", not_before=today) == today
-    refused("date", rules.check_date, None, today, "x")
-    refused("date", rules.check_date, today + DAY, today, "x")
-    refused("date", rules.check_date, today - DAY, today, "x", not_before=today)
+    assert check_date(today, today, "x", not_before=today) == today
+    refused("date", check_date, None, today, "x")
+    refused("date", check_date, today + DAY, today, "x")
+    refused("date", check_date, today - DAY, today, "x", not_before=today)
 
 
 # --- R1.1 / R1.2 / R1.3 application -------------------------------------------

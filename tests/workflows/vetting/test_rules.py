@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import pytest
 
+from core.flowkit.checks import check_date
 from core.flowkit.errors import RuleViolation
 from core.organisations.models import Domain, OrganisationKind, Tier
 from workflows.vetting import rules
@@ -29,10 +30,10 @@ def refused(rule, func, *args, **kwargs):
 
 def test_a_step_date_is_required_not_in_the_future_and_not_before_the_step_before():
     today = date(2025, 3, 1)
-    assert rules.check_date(today, today, "x", not_before=today) == today
-    refused("date", rules.check_date, None, today, "x")
-    refused("date", rules.check_date, today + DAY, today, "x")
-    refused("date", rules.check_date, today - DAY, today, "x", not_before=today)
+    assert check_date(today, today, "x", not_before=today) == today
+    refused("date", check_date, None, today, "x")
+    refused("date", check_date, today + DAY, today, "x")
+    refused("date", check_date, today - DAY, today, "x", not_before=today)
 
 
 # --- §3a ----------------------------------------------------------------------
