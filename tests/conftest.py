@@ -1,5 +1,8 @@
+import importlib
+
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import translation
 
@@ -29,3 +32,24 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+APPEND_ONLY = importlib.import_module("core.audit.migrations.0003_append_only_triggers")
+
+
+@pytest.fixture
+def flushable_audit(transactional_db):
+    """Transactional tests on SQLite: the flush that empties the database after
+    the test DELETEs rows, which the audit tables' triggers refuse (PostgreSQL
+    flushes with TRUNCATE, which they let through). The triggers are dropped
+    just for the flush and stand again for the next test."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit_%_no_delete'")
+            if not cursor.fetchone()[0]:
+                with connection.schema_editor() as editor:
+                    APPEND_ONLY.create(None, editor)
+    yield
+    if connection.vendor == "sqlite":
+        with connection.schema_editor() as editor:
+            APPEND_ONLY.drop(None, editor)

@@ -8,6 +8,17 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
+# The browser tests drive Debian's chromium (Playwright's own download cannot
+# reach its servers here); install it when missing and we may.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing Debian's chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "== chromium missing and not root: browser tests will be skipped (apt-get install chromium)"
+  fi
+fi
+
 PG_URL=${PARTYFLOW_PG_URL:-postgres://postgres@127.0.0.1:5432/partyflow}
 
 run_pytest() {
