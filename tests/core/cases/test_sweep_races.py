@@ -1,15 +1,11 @@
 """Several dispatchers sweeping at once, and a sweep meeting a step, on PostgreSQL."""
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -22,6 +18,7 @@ from core.cases.models import Deadline
 from core.demo import build_demo_county
 from core.flowkit import services
 from tests.probe.flows import ProbeFlow
+from tests.processes import spawn
 
 pytestmark = pytest.mark.postgres
 
@@ -34,25 +31,10 @@ def postgres():
         pytest.skip("row locks are a PostgreSQL matter")
 
 
-def worker_env():
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    return {**os.environ, "PARTYFLOW_TEST_DATABASE_URL": url}
-
-
 def run_sweepers(count, batch, start_at=None):
     """Start `count` sweeps in their own processes at one instant; their parsed outputs."""
     start_at = start_at or time.time() + 2.0
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tests.core.cases.sweep_worker", str(start_at), str(batch)],
-            env=worker_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(count)
-    ]
+    workers = [spawn("tests.core.cases.sweep_worker", start_at, batch) for _ in range(count)]
     results = []
     for worker in workers:
         out, err = worker.communicate(timeout=120)

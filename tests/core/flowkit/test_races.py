@@ -1,12 +1,8 @@
 """Real processes completing the same step at once, on PostgreSQL."""
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from viewflow.workflow.models import Task
 
@@ -15,6 +11,7 @@ from core.audit.models import AuditEvent
 from core.demo import build_demo_county
 from core.flowkit import services
 from tests.probe.flows import ProbeFlow
+from tests.processes import spawn
 
 pytestmark = pytest.mark.postgres
 
@@ -34,30 +31,9 @@ def test_exactly_one_of_several_processes_completes_a_step(contenders):
     ) as change:
         case = change.case
     task = Task.objects.get(process=case, flow_task=ProbeFlow.review)
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "PARTYFLOW_TEST_DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-    }
     start_at = time.time() + 2.0
     users = ["dc_organiser", "dc_secretary"] * (contenders // 2)
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.core.flowkit.race_worker",
-                str(task.pk),
-                user,
-                str(start_at),
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for user in users
-    ]
+    workers = [spawn("tests.core.flowkit.race_worker", task.pk, user, start_at) for user in users]
     results = [w.communicate(timeout=60) for w in workers]
     outcomes = sorted(out.strip().splitlines()[-1] if out.strip() else err for out, err in results)
     assert outcomes == ["ALREADY_DONE"] * (contenders - 1) + ["WON"]
