@@ -11,5 +11,6 @@ urlpatterns = [
     path("tasks/", views.TaskList.as_view(), name="api-task-list"),
     path("tasks/<int:pk>/take/", views.TaskTake.as_view(), name="api-task-take"),
     path("tasks/<int:pk>/release/", views.TaskRelease.as_view(), name="api-task-release"),
+    path("tasks/<int:pk>/hand-over/", views.TaskHandOver.as_view(), name="api-task-hand-over"),
     path("recruitment/", include("workflows.recruitment.api")),
 ]

@@ -5,6 +5,7 @@ site); changes go through core.flowkit.services, which authorise, lock, check
 and audit in one transaction.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -189,5 +190,36 @@ class TaskRelease(ServiceErrors, APIView):
         body.is_valid(raise_exception=True)
         task = services.release_task(
             actor=request.user, task=human_task(pk), opinion=body.validated_data.get("opinion", "")
+        )
+        return Response(StepSerializer(task).data)
+
+
+class HandOverSerializer(serializers.Serializer):
+    to_user = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        help_text=gettext_lazy("The colleague's user id; they must be allowed to take the step."),
+    )
+    opinion = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("A note for the colleague.")
+    )
+
+
+class TaskHandOver(ServiceErrors, APIView):
+    """Hand a step you hold (or may take) to a colleague who may take it; recorded."""
+
+    @extend_schema(
+        request=HandOverSerializer,
+        responses={200: StepSerializer, 400: BAD_INPUT, **TASK_ERRORS},
+    )
+    def post(self, request, pk):
+        task = human_task(pk)
+        check_may_do(request.user, task)
+        body = HandOverSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = services.hand_over(
+            actor=request.user,
+            task=task,
+            to_user=body.validated_data["to_user"],
+            opinion=body.validated_data.get("opinion", ""),
         )
         return Response(StepSerializer(task).data)

@@ -7,6 +7,7 @@ class Action:
     CASE_STARTED = "case_started"
     TASK_ASSIGNED = "task_assigned"
     TASK_UNASSIGNED = "task_unassigned"
+    TASK_HANDED_OVER = "task_handed_over"
     TASK_COMPLETED = "task_completed"
     TASK_CANCELLED = "task_cancelled"
     TASK_UNDONE = "task_undone"

@@ -16,6 +16,8 @@ from viewflow.workflow.status import PROCESS
 
 from core.audit.events import Action, case_event
 from core.cases.models import Case, Deadline, DeadlineState
+from core.notifications import announce
+from core.notifications.services import retry_emails
 
 
 def open_deadline(
@@ -82,6 +84,9 @@ def sweep(today: date | None = None, batch=500) -> dict:
             .distinct()[:batch]
         )
         if not case_ids:
+            # E-mails of notifications that failed before are tried again here,
+            # the one job that runs every few minutes anyway.
+            retry_emails()
             return counts
         after = case_ids[-1]
         with transaction.atomic():
@@ -111,6 +116,7 @@ def _act_on(row, today, counts):
             step=row.kind,
             data={**data, "responsible": row.responsible_id},
         )
+        announce.deadline_reminder(row)
     if row.overdue_at is None and not row.is_earliest and row.due_on < today:
         row.overdue_at = now
         counts["overdue"] += 1
@@ -120,4 +126,5 @@ def _act_on(row, today, counts):
             step=row.kind,
             data={**data, "escalated_to": row.escalate_to_id},
         )
+        announce.deadline_overdue(row)
     row.save(update_fields=["reminded_at", "overdue_at"])

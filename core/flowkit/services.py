@@ -15,18 +15,22 @@ do their own writes and rule checks inside them.
 
 from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from core.audit.events import Action, case_event
 from core.cases.deadlines import close_deadlines
 from core.cases.models import Case, DeadlineState
 from core.flowkit.errors import AlreadyDone, NotPermitted, NotVisible, RuleViolation
+from core.flowkit.nodes import ScopedView
 from core.flowkit.selectors import OPEN, can_view_case, task_permission
+from core.notifications import announce
 from core.roles.catalogue import roles_with
 from core.roles.models import RoleAssignment
-from core.roles.scope import granting_scope
+from core.roles.scope import granting_scope, has_scope
 
 
 def acting_role(actor, codename, organisation):
@@ -76,11 +80,26 @@ class Change:
     def complete(self, *, opinion="", data=None):
         """Finish the task (taking it first if nobody had) and move the flow on."""
         activation = activation_of(self.task)
+        waiting = set(self.open_task_ids())
         if self.task.status == STATUS.NEW:
             activation.assign(self.actor)
         activation.start(None)
         activation.execute()
-        return self.record(Action.TASK_COMPLETED, opinion=opinion, data=data)
+        event = self.record(Action.TASK_COMPLETED, opinion=opinion, data=data)
+        self.announce_new_steps(waiting)
+        return event
+
+    def open_task_ids(self):
+        return Task.objects.filter(process_id=self.case.pk, status__in=OPEN).values_list(
+            "pk", flat=True
+        )
+
+    def announce_new_steps(self, waiting=()):
+        """Notify who may take each human step opened since `waiting` (the open task ids
+        before the change), in this transaction: no notice for a change rolled back."""
+        new = Task.objects.filter(pk__in=self.open_task_ids()).exclude(pk__in=list(waiting))
+        steps = [task for task in new.order_by("pk") if isinstance(task.flow_task, ScopedView)]
+        announce.new_tasks(self.case, steps)
 
     def on_commit(self, func):
         transaction.on_commit(func)
@@ -109,6 +128,7 @@ def start(*, actor, flow_class, organisation, codename, title, subject=None):
         change.record(Action.CASE_STARTED, data={"flow": flow_class.instance.flow_label})
         yield change
         _check_recorded(change)
+        change.announce_new_steps()
 
 
 def lock_case(case):
@@ -141,14 +161,18 @@ def step(*, actor, task):
     """Do the human step `task`; the body checks rules, writes, then calls complete()."""
     with transaction.atomic():
         role, case = _open_task(actor, task)
-        if task.owner_id and task.owner_id != actor.pk:
-            raise NotPermitted(
-                _("This step is taken by %(name)s; ask them to release it.")
-                % {"name": task.owner.get_full_name() or task.owner.get_username()}
-            )
+        _check_not_taken_by_another(actor, task)
         change = Change(actor, role, case, task)
         yield change
         _check_recorded(change)
+
+
+def _check_not_taken_by_another(actor, task):
+    if task.owner_id and task.owner_id != actor.pk:
+        raise NotPermitted(
+            _("This step is taken by %(name)s; ask them to release it.")
+            % {"name": task.owner.get_full_name() or task.owner.get_username()}
+        )
 
 
 def _task_action(*, actor, task, action, opinion="", apply):
@@ -182,6 +206,38 @@ def release_task(*, actor, task, opinion=""):
     return _task_action(
         actor=actor, task=task, action=Action.TASK_UNASSIGNED, opinion=opinion, apply=apply
     )
+
+
+def hand_over(*, actor, task, to_user, opinion=""):
+    """Pass a step the actor holds (or may take) to a colleague who may take it too.
+
+    The colleague must hold the step's permission over its organisation, as
+    the actor does; the handover is recorded and the colleague is told.
+    """
+    with transaction.atomic():
+        role, case = _open_task(actor, task)
+        _check_not_taken_by_another(actor, task)
+        name = to_user.get_full_name() or to_user.get_username()
+        if to_user.pk == actor.pk:
+            raise ValidationError(_("Choose a colleague, not yourself."), code="same_user")
+        organisation = task.flow_task.target_organisation(task.process.coerced)
+        if not has_scope(to_user, task_permission(task), organisation):
+            raise ValidationError(
+                _("%(name)s may not do this step for %(org)s.")
+                % {"name": name, "org": organisation},
+                code="not_a_colleague",
+            )
+        activation = activation_of(task)
+        previous = task.owner_id
+        if previous:
+            activation.reassign(to_user)
+        else:
+            activation.assign(to_user)
+        Change(actor, role, case, task).record(
+            Action.TASK_HANDED_OVER, opinion=opinion, data={"from": previous, "to": to_user.pk}
+        )
+        announce.handed_over(task, case, actor, to_user)
+    return task
 
 
 def cancel_case(*, actor, case, reason):

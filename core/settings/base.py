@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "core.audit",
     "core.workdays",
     "core.rulepack",
+    "core.notifications",
     "core.web",
     "workflows.recruitment",
     "workflows.rectification",
@@ -69,6 +70,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.web.context_processors.menu",
+                "core.notifications.context_processors.unread",
             ],
         },
     },
@@ -138,6 +141,10 @@ MEDIA_ROOT = env.path("PARTYFLOW_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Key for the resident ID numbers stored encrypted (Fernet, urlsafe base64 of
 # 32 bytes). Several comma-separated keys rotate: the first encrypts.
 PARTYFLOW_FIELD_KEYS = env.list("PARTYFLOW_FIELD_KEYS", default=[])
+
+# Notifications by e-mail: links in them start with the site's address.
+PARTYFLOW_SITE_URL = env("PARTYFLOW_SITE_URL", default="")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="partyflow@localhost")
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_TASK_ACKS_LATE = True

@@ -12,6 +12,11 @@ VAR_DIR.mkdir(exist_ok=True)
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 
+# E-mails are printed where the demo runs, unless told otherwise.
+EMAIL_BACKEND = env(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+
 # No broker: a task is run where it is enqueued, after the transaction commits.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -14,5 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("tasks/<int:pk>/take/", views.task_take, name="task-take"),
     path("tasks/<int:pk>/release/", views.task_release, name="task-release"),
+    path("tasks/<int:pk>/hand-over/", views.task_hand_over, name="task-hand-over"),
+    path("tasks/file-many/", views.tasks_file_many, name="tasks-file-many"),
     path("audit/", views.audit_status, name="audit-status"),
 ]

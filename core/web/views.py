@@ -3,26 +3,32 @@ anything outside the user's scope is answered 404, as if it did not exist."""
 
 from datetime import timedelta
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
 from core.audit.chain import verify
 from core.audit.models import AuditEvent
 from core.cases.models import Case
-from core.cases.selectors import escalated_to, open_deadlines_by_case
+from core.cases.selectors import escalated_to
 from core.flowkit import services
-from core.flowkit.selectors import cases_visible_to, inbox
+from core.flowkit.nodes import ScopedView
+from core.flowkit.selectors import cases_visible_to, task_permission, users_who_may_take
+from core.notifications.links import procedure_url
 from core.people import services as people
 from core.people.models import Person
 from core.roles.models import RoleAssignment
 from core.roles.scope import has_scope, organisations_in_scope, scope_roots
+from core.web import inbox
 
 
 def _visible_organisations(user):
@@ -44,37 +50,11 @@ def deadline_mark(deadline, today):
     return "soon" if deadline.due_on <= today + SOON else ""
 
 
-def _procedure_url(flow_class, name, pk):
-    """A procedure's own page (its URL namespace is the flow's app label), if it has one."""
-    try:
-        return reverse(f"{flow_class.instance.app_label}:{name}", args=[pk])
-    except NoReverseMatch:
-        return None
-
-
-def _inbox_rows(user, today):
-    tasks = list(inbox(user)[:50])
-    deadlines = open_deadlines_by_case({task.process_id for task in tasks})
-    rows = []
-    for task in tasks:
-        deadline = deadlines.get(task.process_id)
-        url = _procedure_url(task.flow_task.flow_class, "task", task.pk)
-        rows.append(
-            {
-                "task": task,
-                "url": url or reverse("case-detail", args=[task.process_id]),
-                "deadline": deadline,
-                "mark": deadline_mark(deadline, today),
-            }
-        )
-    return rows
-
-
 def _escalated_rows(user):
     rows = []
     for deadline in escalated_to(user)[:50]:
         case = deadline.case
-        url = _procedure_url(case.flow_class, "case", case.pk)
+        url = procedure_url(case.flow_class, "case", case.pk)
         rows.append({"deadline": deadline, "url": url or reverse("case-detail", args=[case.pk])})
     return rows
 
@@ -83,6 +63,9 @@ def _escalated_rows(user):
 def home(request):
     user = request.user
     today = timezone.localdate()
+    filters, page, rows = inbox.inbox_page(user, request.GET, today, deadline_mark)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "web/home.html",
@@ -90,7 +73,11 @@ def home(request):
             "roles": RoleAssignment.objects.active()
             .filter(person__user=user)
             .select_related("organisation", "scope"),
-            "tasks": _inbox_rows(user, today),
+            "filters": filters,
+            "page": page,
+            "tasks": rows,
+            "query": query.urlencode(),
+            "bulk_form": inbox.BulkFilingForm() if any(r["bulk"] for r in rows) else None,
             "escalated": _escalated_rows(user),
             "roots": scope_roots(user, "view_cases"),
             "can_audit": scope_roots(user, "read_audit").exists(),
@@ -158,7 +145,7 @@ def case_detail(request, pk):
         "web/case_detail.html",
         {
             "case": case,
-            "procedure_url": _procedure_url(case.flow_class, "case", case.pk),
+            "procedure_url": procedure_url(case.flow_class, "case", case.pk),
             "events": AuditEvent.objects.filter(case=case).select_related("actor_organisation"),
             "tasks": Task.objects.filter(process=case).select_related("owner").order_by("created"),
         },
@@ -184,6 +171,91 @@ def task_take(request, pk):
 @require_POST
 def task_release(request, pk):
     return _task_action(request, pk, services.release_task)
+
+
+@login_required
+@require_POST
+def tasks_file_many(request):
+    """A township receives many filings at once: one date and opinion, each case done
+    by its own service call; the page reports what was done and what was refused."""
+    form = inbox.BulkFilingForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return redirect("home")
+    done, refused = inbox.file_many(
+        request.user,
+        form.cleaned_data["task"],
+        filed_on=form.cleaned_data["filed_on"],
+        opinion=form.cleaned_data["opinion"],
+    )
+    if done:
+        messages.success(
+            request,
+            _("Filings received (%(count)s): %(cases)s")
+            % {"count": len(done), "cases": ", ".join(done)},
+        )
+    for what, why in refused:
+        messages.error(request, _("Refused: %(what)s: %(why)s") % {"what": what, "why": why})
+    return redirect("home")
+
+
+class HandOverForm(forms.Form):
+    to_user = forms.ModelChoiceField(label=gettext_lazy("Colleague"), queryset=None)
+    opinion = forms.CharField(
+        label=gettext_lazy("Note for the colleague"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, data, *, task, case, actor):
+        super().__init__(data)
+        field = self.fields["to_user"]
+        field.queryset = users_who_may_take(task, case).exclude(pk=actor.pk)
+        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+
+def _task_to_hand_over(user, pk):
+    """The step and its case once `user` may do it: 404 out of sight, 403 not theirs."""
+    task = get_object_or_404(Task.objects.select_related("process", "owner"), pk=pk)
+    if not isinstance(task.flow_task, ScopedView):
+        raise Http404
+    case = task.process.coerced
+    services.authorise(user, task_permission(task), task.flow_task.target_organisation(case), case)
+    return task, case
+
+
+@login_required
+def task_hand_over(request, pk):
+    task, case = _task_to_hand_over(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    form = HandOverForm(data, task=task, case=case, actor=request.user)
+    error = None
+    if data is not None and form.is_valid():
+        try:
+            services.hand_over(
+                actor=request.user,
+                task=task,
+                to_user=form.cleaned_data["to_user"],
+                opinion=form.cleaned_data["opinion"],
+            )
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            to_user = form.cleaned_data["to_user"]
+            messages.success(
+                request,
+                _("Handed over to %(name)s.")
+                % {"name": to_user.get_full_name() or to_user.get_username()},
+            )
+            return redirect("home")
+    return render(
+        request,
+        "web/hand_over.html",
+        {"task": task, "case": case, "form": form, "error": error},
+        status=400 if data is not None else 200,
+    )
 
 
 @login_required

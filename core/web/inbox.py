@@ -1,0 +1,173 @@
+"""The inbox page: what waits for a user across procedures, filtered and paged,
+and the steps a township may do for many cases at once.
+
+Every page reads a bounded number of queries whatever the number of tasks:
+the page of tasks (with case, organisation and owner joined), its count, the
+open deadlines of the page's cases, and the organisations to filter by.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow.workflow.models import Task
+
+from core.cases.selectors import open_deadlines_by_case
+from core.flowkit.selectors import filter_inbox, flows_with_steps, inbox, inbox_organisations
+from core.notifications.links import task_link
+from workflows.recruitment import services as recruitment
+from workflows.recruitment.flows import RecruitmentFlow
+
+PAGE_SIZE = 25
+SOON_DAYS = 7
+
+# Steps that take only a date and an opinion, so one decision may be applied
+# to many cases: the township receiving a branch's filing of an activist or of
+# a development object (R1.4, R1.9). Each case is still done by the procedure's
+# own service, in its own transaction, with every rule checked.
+BULK_STEPS = {
+    (RecruitmentFlow, "file_activist"): recruitment.complete,
+    (RecruitmentFlow, "file_development_object"): recruitment.complete,
+}
+
+
+def bulk_handler(task):
+    return BULK_STEPS.get((task.flow_task.flow_class, task.flow_task.name))
+
+
+def _step_key(flow_class, node):
+    return f"{flow_class.instance.app_label}.{node.name}"
+
+
+def _step_label(node):
+    number = getattr(node, "step_number", None)
+    title = node.task_title or node.name
+    return f"{number:g}. {title}" if number is not None else title
+
+
+class InboxFilter(forms.Form):
+    flow = forms.ChoiceField(label=gettext_lazy("Procedure"), required=False)
+    step = forms.ChoiceField(label=gettext_lazy("Step"), required=False)
+    organisation = forms.TypedChoiceField(
+        label=gettext_lazy("Organisation"), coerce=int, required=False, empty_value=None
+    )
+    due = forms.ChoiceField(
+        label=gettext_lazy("Due"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("overdue", gettext_lazy("Overdue")),
+            ("soon", gettext_lazy("Due within the days below")),
+        ],
+    )
+    days = forms.IntegerField(
+        label=gettext_lazy("Days"), min_value=1, max_value=366, required=False
+    )
+
+    def __init__(self, data, *, organisations):
+        super().__init__(data)
+        self.flows, self.steps = {}, {}
+        step_groups = []
+        for flow_class, nodes in flows_with_steps():
+            label = flow_class.instance.app_label
+            self.flows[label] = flow_class
+            choices = []
+            for node in nodes:
+                self.steps[_step_key(flow_class, node)] = node
+                choices.append((_step_key(flow_class, node), _step_label(node)))
+            step_groups.append((flow_class.process_title, choices))
+        all_ = [("", _("All"))]
+        self.fields["flow"].choices = all_ + [
+            (label, flow_class.process_title) for label, flow_class in self.flows.items()
+        ]
+        self.fields["step"].choices = all_ + step_groups
+        self.organisations = {org.pk: org for org in organisations}
+        self.fields["organisation"].choices = all_ + [
+            (org.pk, org.name) for org in self.organisations.values()
+        ]
+
+    def narrow(self, tasks, today):
+        """The tasks the valid filters keep; an invalid filter is shown, not applied."""
+        self.is_valid()
+        wanted = self.cleaned_data
+        return filter_inbox(
+            tasks,
+            flow=self.flows.get(wanted.get("flow")),
+            step=self.steps.get(wanted.get("step")),
+            organisation=self.organisations.get(wanted.get("organisation")),
+            due=wanted.get("due") or None,
+            days=wanted.get("days") or SOON_DAYS,
+            today=today,
+        )
+
+
+def inbox_page(user, params, today, mark):
+    """The filter form, the page and its rows for `params` (request.GET); `mark` gives
+    a row's overdue/soon mark from its deadline."""
+    tasks = inbox(user)
+    form = InboxFilter(params, organisations=inbox_organisations(tasks))
+    page = Paginator(form.narrow(tasks, today), PAGE_SIZE).get_page(params.get("page"))
+    deadlines = open_deadlines_by_case({task.process_id for task in page})
+    rows = []
+    for task in page:
+        deadline = deadlines.get(task.process_id)
+        rows.append(
+            {
+                "task": task,
+                "url": task_link(task),
+                "deadline": deadline,
+                "mark": mark(deadline, today),
+                "bulk": bulk_handler(task) is not None,
+                "may_hand_over": task.owner_id in (None, user.pk),
+            }
+        )
+    return form, page, rows
+
+
+# --- Bulk filing ---------------------------------------------------------------
+
+
+class BulkFilingForm(forms.Form):
+    filed_on = forms.DateField(
+        label=gettext_lazy("Filing received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    opinion = forms.CharField(
+        label=gettext_lazy("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    task = forms.TypedMultipleChoiceField(label=gettext_lazy("Steps"), coerce=int)
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        # Any id is accepted here; each one is checked by the service below.
+        ids = data.getlist("task") if data is not None else []
+        self.fields["task"].choices = [(pk, pk) for pk in ids if pk.isdigit()]
+
+
+def file_many(actor, pks, *, filed_on, opinion):
+    """Do each bulk step with the same date and opinion; returns (done, refused) where
+    refused holds (what, why) pairs. A refusal leaves the others done."""
+    # Recruitment's pages import core.web.views, which imports this module.
+    from workflows.recruitment.views import refusal
+
+    done, refused = [], []
+    tasks = Task.objects.filter(pk__in=pks).select_related("process", "process__case")
+    found = {task.pk: task for task in tasks}
+    for pk in pks:
+        task = found.get(pk)
+        handler = bulk_handler(task) if task else None
+        what = _("Step %(pk)s") % {"pk": pk}
+        if handler is None:
+            refused.append((what, _("This step cannot be done for many cases at once.")))
+            continue
+        try:
+            handler(actor=actor, task=task, opinion=opinion, filed_on=filed_on)
+        except Http404:
+            refused.append((what, _("No such step.")))
+        except (PermissionDenied, ValidationError) as error:
+            reason = refusal(error) if isinstance(error, ValidationError) else str(error)
+            refused.append((task.process.case.title, reason))
+        else:
+            done.append(task.process.case.title)
+    return done, refused
