@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("core.api.urls")),
     path("recruitment/", include("workflows.recruitment.urls")),
+    path("rectification/", include("workflows.rectification.urls")),
     path("notifications/", include("core.notifications.urls")),
     path("", include("core.web.urls")),
 ]

@@ -13,4 +13,5 @@ urlpatterns = [
     path("tasks/<int:pk>/release/", views.TaskRelease.as_view(), name="api-task-release"),
     path("tasks/<int:pk>/hand-over/", views.TaskHandOver.as_view(), name="api-task-hand-over"),
     path("recruitment/", include("workflows.recruitment.api")),
+    path("rectification/", include("workflows.rectification.api")),
 ]

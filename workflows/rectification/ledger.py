@@ -3,8 +3,8 @@
 One row per listed organisation the user may see: where it stands, who the
 assigned forces are, how many problems are open, the next deadline and
 whether one is overdue, the last acceptance, delisting and look-back, and
-whether it was listed before. The export writes the same rows, so what is
-printed is what the pages and the API will show.
+whether it was listed before. The export writes the same rows, with the same
+filters, so what is printed is what the page and the API show.
 """
 
 from dataclasses import dataclass
@@ -58,12 +58,21 @@ class LedgerRow:
     last_acceptance: str
     delisted_on: date | None
     look_back: str
+    step: str = ""  # the open step's name ("" once the case is closed), for filtering
+
+
+# The stage filter's value for cases with no open step.
+CLOSED = "closed"
+
+
+def _open_step(case):
+    return next((task.flow_task.name for task in case.task_set.all() if task.status in OPEN), "")
 
 
 def _stage(case, listing):
-    open_tasks = [task for task in case.task_set.all() if task.status in OPEN]
-    if open_tasks:
-        return str(STAGES[open_tasks[0].flow_task.name])
+    step = _open_step(case)
+    if step:
+        return str(STAGES[step])
     if case.status == PROCESS.CANCELED:
         return _("Cancelled")
     return _("Closed: %(look_back)s") % {"look_back": listing.get_look_back_display()}
@@ -132,11 +141,13 @@ def _row(listing):
         last_acceptance=_acceptance(case),
         delisted_on=listing.delisted_on,
         look_back=listing.get_look_back_display() if listing.look_back else "",
+        step=_open_step(case),
     )
 
 
-def ledger_rows(user, screening=None) -> list[LedgerRow]:
-    """The ledger as `user` may see it, for one round or for every listing."""
+def ledger_rows(user, screening=None, township=None, stage=None, overdue=False) -> list[LedgerRow]:
+    """The ledger as `user` may see it, for one round or for every listing; optionally
+    of one township, at one stage (an open step's name, or CLOSED), or overdue only."""
     cases = cases_visible_to(user, Case.objects.filter(flow_class=RectificationFlow))
     listings = (
         Listing.objects.filter(case__in=cases)
@@ -153,7 +164,14 @@ def ledger_rows(user, screening=None) -> list[LedgerRow]:
     )
     if screening is not None:
         listings = listings.filter(round=screening)
-    return [_row(listing) for listing in listings]
+    if township is not None:
+        listings = listings.filter(case__township=township)
+    rows = [_row(listing) for listing in listings]
+    if stage:
+        rows = [row for row in rows if row.step == ("" if stage == CLOSED else stage)]
+    if overdue:
+        rows = [row for row in rows if row.overdue]
+    return rows
 
 
 def columns():
@@ -230,8 +248,8 @@ def ledger_workbook(rows) -> Workbook:
     return workbook
 
 
-def export_ledger(user, screening=None) -> bytes:
-    """The ledger as an .xlsx file."""
+def export_ledger(user, screening=None, **filters) -> bytes:
+    """The ledger as an .xlsx file, with the filters of `ledger_rows`."""
     buffer = BytesIO()
-    ledger_workbook(ledger_rows(user, screening)).save(buffer)
+    ledger_workbook(ledger_rows(user, screening, **filters)).save(buffer)
     return buffer.getvalue()

@@ -37,6 +37,10 @@ def vacant_since(terms: list[tuple[date, date | None]], on: date) -> date | None
     if any(start <= on and (end is None or end >= on) for start, end in terms):
         return None
     ended = [end for start, end in terms if start <= on and end is not None and end < on]
+    if not ended:  # every term begins after `on`: none was on record then
+        raise RuleViolation(
+            "W1", _("No branch secretary is on record, so the vacancy cannot be measured.")
+        )
     return max(ended) + relativedelta(days=1)
 
 
@@ -234,10 +238,12 @@ def is_repeat(earlier_listed_on: date | None, listed_on: date, years: int) -> bo
 class PlannedMeasure:
     problem: int
     text: str
-    due_on: date
+    due_on: date | None
 
 
-def check_plan(diagnosis: str, open_problems: set[int], measures: list, planned_on: date):
+def check_plan(
+    diagnosis: str, open_problems: set[int], measures: list[PlannedMeasure], planned_on: date
+):
     """Z2.3.4: a diagnosis, and at least one measure with a later due date for every
     problem on the list (问题清单、整改清单 side by side)."""
     if not _written(diagnosis):

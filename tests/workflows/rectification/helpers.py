@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import Model
 from viewflow.workflow.models import Task
 
 from core.audit.models import AuditEvent
@@ -12,6 +13,7 @@ from core.flowkit.errors import RuleViolation
 from workflows.recruitment.flows import RecruitmentFlow
 from workflows.recruitment.models import Dossier, Recruitment
 from workflows.rectification import services
+from workflows.rectification.forms import FORCE_FIELDS
 from workflows.rectification.models import (
     Acceptance,
     Document,
@@ -119,3 +121,43 @@ def check(walk, problem, **changes):
         "text": "",
     }
     return services.check_problem(**{**fields, **changes})
+
+
+# --- Bodies for the pages and the API, from the scenario's service arguments ----------
+
+
+def _plain(value, json):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, bool) and not json:
+        return "on" if value else ""
+    return value
+
+
+def step_body(name, fields, json=False):
+    """The form body of step `name` for the scenario's `fields` (services.complete's
+    arguments): what a user types on the step page, or sends to the API."""
+    fields = dict(fields)
+    body = {}
+    for n, item in enumerate(fields.pop("findings", ()), start=1):
+        body[f"raise_{n}_code"] = item["code"]
+        body[f"raise_{n}_statement"] = item["statement"]
+    for pk, (confirmed, reason) in fields.pop("decisions", {}).items():
+        body[f"decision_{pk}"] = "confirm" if confirmed else "dismiss"
+        body[f"reason_{pk}"] = reason
+    for kind, holder in fields.pop("forces", {}).items():
+        body[FORCE_FIELDS[kind]] = holder.pk
+    for measure in fields.pop("measures", ()):
+        pk = getattr(measure["problem"], "pk", measure["problem"])
+        body[f"measure_{pk}"] = measure["text"]
+        body[f"due_{pk}"] = measure["due_on"].isoformat()
+    if "shortcomings" in fields:
+        body["shortcomings"] = "\n".join(fields.pop("shortcomings"))
+    for key, value in fields.items():
+        if isinstance(value, list | tuple):
+            body[key] = [_plain(item, json) for item in value]
+        elif value is not None:
+            body[key] = _plain(value, json)
+    return body
