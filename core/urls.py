@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", include("core.api.urls")),
     path("recruitment/", include("workflows.recruitment.urls")),
     path("rectification/", include("workflows.rectification.urls")),
+    path("vetting/", include("workflows.vetting.urls")),
     path("notifications/", include("core.notifications.urls")),
     path("", include("core.web.urls")),
 ]

@@ -147,7 +147,13 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(StepSerializer(many=True))
     def get_open_steps(self, case):
-        tasks = case.task_set.filter(status__in=OPEN).select_related("owner").order_by("created")
+        # Only people's steps: a join waiting on other cases (a batch on its
+        # departments' reviews) is open too, but asks nobody for anything.
+        tasks = (
+            case.task_set.filter(status__in=OPEN, owner_permission__isnull=False)
+            .select_related("owner")
+            .order_by("created")
+        )
         return StepSerializer(tasks, many=True).data
 
     @extend_schema_field(DeadlineSerializer(many=True))

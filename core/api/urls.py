@@ -14,4 +14,5 @@ urlpatterns = [
     path("tasks/<int:pk>/hand-over/", views.TaskHandOver.as_view(), name="api-task-hand-over"),
     path("recruitment/", include("workflows.recruitment.api")),
     path("rectification/", include("workflows.rectification.api")),
+    path("vetting/", include("workflows.vetting.api")),
 ]

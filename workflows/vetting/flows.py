@@ -122,7 +122,7 @@ class DepartmentReviewFlow(CaseFlow):
 
 class SecretaryFilingFlow(CaseFlow):
     """§3b: proposal -> (joint review passed) -> filing before appointment -> written
-    reply -> appointment -> filing of the result."""
+    reply -> appointment -> filing of the result -> audit at the end of the term."""
 
     process_class = SecretaryFiling
     process_title = _("Village secretary filing")
@@ -139,8 +139,9 @@ class SecretaryFilingFlow(CaseFlow):
         .Default(this.closed)
     )
     appoint = _township_step(_("Appoint the secretary")).Next(this.file_result)
-    file_result = _county_step(_("File the result of the appointment")).Next(this.end)
-    end = flow.End().Annotation(title=_("Appointed and filed"))
+    file_result = _county_step(_("File the result of the appointment")).Next(this.term_audit)
+    term_audit = _county_step(_("Audit the secretary's term")).Next(this.end)
+    end = flow.End().Annotation(title=_("Term audited"))
     closed = flow.End().Annotation(title=_("Not appointed"))
 
 

@@ -316,6 +316,8 @@ class SecretaryDossier(models.Model):
     replied_on = models.DateField(_("county replied on"), null=True, blank=True)
     appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
     result_filed_on = models.DateField(_("result filed on"), null=True, blank=True)
+    term_ends_on = models.DateField(_("term ends on"), null=True, blank=True)
+    audited_on = models.DateField(_("term audited on"), null=True, blank=True)
     decisions = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -39,6 +39,14 @@ DECISION_ATTENDANCE = parameter(
     _("Share of the committee members who must attend a decision on appointments"),
     "§3c 讨论决定 [V 2014 第三十七条]",
 )
+SECRETARY_TERM_YEARS = parameter(
+    "vetting.village_term_years",
+    5,
+    _("Term of a village party organisation (years); its secretary is audited at its end"),
+    "§3b 任期 [S: 村党组织每届任期五年, 2019 农村基层组织工作条例]",
+    minimum=3,
+    maximum=5,
+)
 RESERVE_REVIEW_MONTHS = parameter(
     "vetting.reserve_review_months",
     12,

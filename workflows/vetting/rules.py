@@ -230,6 +230,22 @@ def check_result_filing(appointed_on: date, filed_on: date):
         raise RuleViolation("V3b.4", _("The result is filed after the appointment."))
 
 
+def check_term_audit(term_ends_on: date, audited_on: date, left_office: bool, text: str):
+    """V3b.5 (§3b "term audit at the end of a term"): the secretary's term is audited
+    when it ends, or earlier only when they leave office before it ends, with the
+    audit's conclusion in writing."""
+    if audited_on < term_ends_on and not left_office:
+        raise RuleViolation(
+            "V3b.5",
+            _(
+                "The term runs until %(end)s; audit it then, or record that the secretary "
+                "left office earlier."
+            )
+            % {"end": term_ends_on},
+        )
+    _written(text, "V3b.5", _("Record the conclusion of the term audit."))
+
+
 # --- §3c selection ------------------------------------------------------------
 
 FOUR_CHECKS = ("file", "personal_matters", "discipline", "petitions")

@@ -128,6 +128,11 @@ class Walk:
             },
             "appoint": {"appointed_on": (d.replied_on or d.proposed_on) + 2 * DAY},
             "file_result": {"filed_on": (d.appointed_on or d.proposed_on) + 3 * DAY},
+            "term_audit": {
+                "audited_on": (d.term_ends_on or d.proposed_on) + 10 * DAY,
+                "left_office": False,
+                "text": "任期经济责任审计：未发现问题。",
+            },
         }
 
     def _selection(self):

@@ -461,6 +461,7 @@ def appoint_secretary(ctx, *, appointed_on):
     _candidacy, result, final = _candidacy_result(ctx.case.subject, d.village)
     rules.check_may_serve(result, final)
     d.appointed_on = appointed_on
+    d.term_ends_on = appointed_on + relativedelta(years=ctx.param(pack.SECRETARY_TERM_YEARS))
     appointment = Appointment.objects.create(
         person=ctx.case.subject,
         organisation=d.village,
@@ -469,7 +470,11 @@ def appoint_secretary(ctx, *, appointed_on):
         case=ctx.case,
         created_by=ctx.change.actor,
     )
-    return {"appointed_on": appointed_on, "appointment": appointment.pk}
+    return {
+        "appointed_on": appointed_on,
+        "appointment": appointment.pk,
+        "term_ends_on": d.term_ends_on,
+    }
 
 
 def file_result(ctx, *, filed_on):
@@ -477,7 +482,24 @@ def file_result(ctx, *, filed_on):
     ctx.check_date(filed_on, _("Filing date"))
     rules.check_result_filing(d.appointed_on, filed_on)
     d.result_filed_on = filed_on
+    ctx.deadline(
+        "term_audit",
+        gettext_noop("Audit of the secretary's term"),
+        d.term_ends_on,
+        selectors.county_of(ctx.case.organisation),
+        rule="V3b.5",
+        is_earliest=True,
+    )
     return {"filed_on": filed_on}
+
+
+def term_audit(ctx, *, audited_on, left_office, text):
+    d = ctx.dossier
+    ctx.check_date(audited_on, _("Audit date"), d.result_filed_on)
+    rules.check_term_audit(d.term_ends_on, audited_on, left_office, text)
+    d.audited_on = audited_on
+    close_deadlines(ctx.case, "term_audit")
+    return {"audited_on": audited_on, "left_office": left_office, "conclusion": text}
 
 
 # --- §3c selection --------------------------------------------------------------
@@ -784,6 +806,7 @@ STEP_HANDLERS = {
             "county_reply": county_reply,
             "appoint": appoint_secretary,
             "file_result": file_result,
+            "term_audit": term_audit,
         },
     ),
     SelectionFlow: (

@@ -175,6 +175,14 @@ def test_v3b_4_the_result_is_filed_after_the_appointment():
     refused("V3b.4", rules.check_result_filing, appointed, appointed - DAY)
 
 
+def test_v3b_5_the_term_is_audited_at_its_end_or_when_the_secretary_leaves():
+    ends = date(2030, 5, 12)
+    rules.check_term_audit(ends, ends, False, "任期经济责任审计：未发现问题。")
+    rules.check_term_audit(ends, ends - DAY, True, "离任审计：未发现问题。")
+    refused("V3b.5", rules.check_term_audit, ends, ends - DAY, False, "提前审计。")
+    refused("V3b.5", rules.check_term_audit, ends, ends, False, " ")
+
+
 # --- §3c ----------------------------------------------------------------------
 
 

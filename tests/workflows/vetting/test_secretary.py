@@ -1,7 +1,7 @@
 """§3b village party secretary: proposal, joint review passed, filing with the
 county before appointment, written reply, appointment, filing of the result."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from viewflow.workflow.models import Task
@@ -15,6 +15,7 @@ from workflows.vetting import scenario, services
 from workflows.vetting.models import Appointment, Post, SecretaryDossier
 
 PROPOSED = date(2025, 5, 6)
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def refused(rule, walk, **overrides):
 
 def test_a_secretary_is_filed_with_the_county_before_appointment(reviewed, actors, village, people):
     walk = propose(actors, village, people["member_a"])
-    walk.until()
+    walk.until(stop_before="term_audit")
     d = SecretaryDossier.objects.get(case=walk.case)
     assert d.proposed_on < d.filed_on < d.replied_on < d.appointed_on < d.result_filed_on
     appointment = Appointment.objects.get(case=walk.case)
@@ -68,7 +69,32 @@ def test_a_secretary_is_filed_with_the_county_before_appointment(reviewed, actor
         ("appoint", "township_organiser"),
         ("file_result", "county_org_staff"),
     ]
+    assert open_step(walk) == "term_audit"
     assert verify(chain=f"case:{walk.case.pk}").ok
+
+
+def test_v3b_5_the_term_is_audited_when_it_ends(reviewed, actors, village, people):
+    walk = propose(actors, village, people["member_a"])
+    walk.until(stop_before="term_audit")
+    d = SecretaryDossier.objects.get(case=walk.case)
+    assert d.term_ends_on == date(d.appointed_on.year + 5, d.appointed_on.month, d.appointed_on.day)
+    watched = walk.case.deadlines.get(kind="term_audit", state="open")
+    assert (watched.due_on, watched.rule, watched.is_earliest) == (d.term_ends_on, "V3b.5", True)
+    later = scenario.Walk(walk.case, actors, d.term_ends_on + 30 * DAY)
+    refused("V3b.5", later, audited_on=d.term_ends_on - DAY)
+    later.step()
+    assert open_step(walk) is None
+    d.refresh_from_db()
+    assert d.audited_on == d.term_ends_on + 10 * DAY
+    assert not walk.case.deadlines.filter(state="open").exists()
+
+
+def test_v3b_5_a_secretary_leaving_early_is_audited_then(reviewed, actors, village, people):
+    walk = propose(actors, village, people["member_a"])
+    walk.until(stop_before="term_audit")
+    d = SecretaryDossier.objects.get(case=walk.case)
+    walk.step(audited_on=d.result_filed_on + 30 * DAY, left_office=True, text="离任审计：无问题。")
+    assert open_step(walk) is None
 
 
 def test_filing_without_a_passed_joint_review_is_refused(actors, village, people):
