@@ -9,5 +9,6 @@ urlpatterns = [
     path("rectification/", include("workflows.rectification.urls")),
     path("vetting/", include("workflows.vetting.urls")),
     path("notifications/", include("core.notifications.urls")),
+    path("oversight/", include("core.oversight.urls")),
     path("", include("core.web.urls")),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "core.workdays",
     "core.rulepack",
     "core.notifications",
+    "core.oversight",
     "core.web",
     "workflows.recruitment",
     "workflows.rectification",

@@ -455,6 +455,27 @@ def done_steps(case):
     ]
 
 
+# --- Admissions --------------------------------------------------------------
+
+
+def admissions():
+    """Dossiers whose admission the committee approved (R1.19): the new members.
+
+    An admission counts on `approved_on`, the committee's approval, not on the
+    branch meeting: a meeting's resolution may still be refused, and only the
+    approval makes the person a probationary member on record. Rectification's
+    W5 (no member developed) and the township's plan and structure figures both
+    read admissions here, so they always agree on who was admitted and when.
+    """
+    return Dossier.objects.filter(approved_on__isnull=False)
+
+
+def admissions_under(path):
+    """Admissions in cases of the subtree at `path`: an organisation's path, or
+    OuterRef("path") inside a query over organisations."""
+    return admissions().filter(case__org_path__startswith=path)
+
+
 # --- Lists -------------------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ from core.organisations.models import Organisation, OrganisationKind, Tier
 from core.roles.catalogue import Role
 from core.roles.models import RoleAssignment
 from core.rulepack.values import value as pack_value
-from workflows.recruitment.models import Dossier
+from workflows.recruitment.selectors import admissions_under
 from workflows.rectification import pack, rules
 from workflows.rectification.flows import (
     OrganisationCheckFlow,
@@ -174,9 +174,9 @@ def _secretary_terms(organisation, on):
 def _admissions(organisation, on):
     """Admissions approved in member-development cases of the organisation's subtree."""
     return list(
-        Dossier.objects.filter(
-            case__org_path__startswith=organisation.path, approved_on__lte=on
-        ).values_list("approved_on", flat=True)
+        admissions_under(organisation.path)
+        .filter(approved_on__lte=on)
+        .values_list("approved_on", flat=True)
     )
 
 

@@ -1,0 +1,93 @@
+"""The township's oversight page, its figures as JSON, and the plan entry.
+
+Reads go through core.oversight.selectors (403 without an oversight role, 404
+for a township outside one's own); the plan is written by
+core.oversight.services, whose refusals are answered 404/403, or 400 with the
+form shown again and the rule's code.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.flowkit.errors import NotPermitted
+from core.oversight import charts, selectors, services
+from core.oversight.forms import PlanForm
+from workflows.recruitment.views import refusal
+
+
+def _year(request, today):
+    year = request.GET.get("year", "")
+    return int(year) if year.isdigit() and 2000 <= int(year) <= today.year + 1 else today.year
+
+
+@login_required
+def index(request):
+    """The county picks a township; a township goes straight to its own."""
+    townships = list(selectors.townships_overseen(request.user))
+    if not townships:
+        raise NotPermitted(_("Only a township committee or the county oversees a township."))
+    if len(townships) == 1:
+        return redirect("oversight:township", pk=townships[0].pk)
+    return render(request, "oversight/index.html", {"townships": townships})
+
+
+def _page(request, township, form=None, error=None, status=200):
+    today = timezone.localdate()
+    year = _year(request, today)
+    figures = selectors.township_figures(township, year, today)
+    page = Paginator(selectors.open_cases(township, today), 50).get_page(request.GET.get("page"))
+    form = form or PlanForm(township=township, initial={"organisation": township, "year": year})
+    return render(
+        request,
+        "oversight/township.html",
+        {
+            "township": township,
+            "townships": selectors.townships_overseen(request.user),
+            "figures": figures,
+            "charts": charts.charts(figures),
+            "page": page,
+            "rows": selectors.case_rows(page.object_list, today),
+            "years": range(today.year + 1, today.year - 5, -1),
+            "form": form,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+def township(request, pk):
+    return _page(request, selectors.overseen_township(request.user, pk))
+
+
+@login_required
+def data(request, pk):
+    township = selectors.overseen_township(request.user, pk)
+    today = timezone.localdate()
+    return JsonResponse(selectors.township_figures(township, _year(request, today), today))
+
+
+@login_required
+@require_POST
+def plan(request, pk):
+    township = selectors.overseen_township(request.user, pk)
+    form = PlanForm(request.POST, township=township)
+    error = None
+    if form.is_valid():
+        try:
+            services.enter_plan(actor=request.user, **form.cleaned_data)
+        except ValidationError as refused:
+            error = refusal(refused)
+        else:
+            messages.success(request, _("The development plan is recorded."))
+            url = reverse("oversight:township", args=[township.pk])
+            return redirect(f"{url}?year={form.cleaned_data['year']}")
+    return _page(request, township, form, error, status=400)
