@@ -10,5 +10,6 @@ urlpatterns = [
     path("vetting/", include("workflows.vetting.urls")),
     path("notifications/", include("core.notifications.urls")),
     path("oversight/", include("core.oversight.urls")),
+    path("auditing/", include("core.auditing.urls")),
     path("", include("core.web.urls")),
 ]

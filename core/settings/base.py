@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "core.rulepack",
     "core.notifications",
     "core.oversight",
+    "core.auditing",
     "core.web",
     "workflows.recruitment",
     "workflows.rectification",
