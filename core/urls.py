@@ -11,5 +11,6 @@ urlpatterns = [
     path("notifications/", include("core.notifications.urls")),
     path("oversight/", include("core.oversight.urls")),
     path("auditing/", include("core.auditing.urls")),
+    path("imports/", include("core.imports.urls")),
     path("", include("core.web.urls")),
 ]

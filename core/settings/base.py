@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "core.notifications",
     "core.oversight",
     "core.auditing",
+    "core.imports",
     "core.web",
     "workflows.recruitment",
     "workflows.rectification",
