@@ -38,11 +38,15 @@ APPEND_ONLY = importlib.import_module("core.audit.migrations.0003_append_only_tr
 
 
 @pytest.fixture
-def flushable_audit(transactional_db):
-    """Transactional tests on SQLite: the flush that empties the database after
-    the test DELETEs rows, which the audit tables' triggers refuse (PostgreSQL
-    flushes with TRUNCATE, which they let through). The triggers are dropped
-    just for the flush and stand again for the next test."""
+def flushable_audit(django_db_serialized_rollback, transactional_db):
+    """For transactional tests (real processes, the live server).
+
+    The flush that empties the database after the test also takes the rows
+    the migrations seeded (situations, negative lists ...); serialized
+    rollback puts them back before each such test. On SQLite the flush
+    DELETEs rows, which the audit tables' triggers refuse (PostgreSQL flushes
+    with TRUNCATE, which they let through): the triggers are dropped just for
+    the flush and stand again for the next test."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit_%_no_delete'")
