@@ -15,8 +15,8 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import PROCESS
 
+from core.api.cases import in_progress, open_filter
 from core.api.errors import BAD_INPUT, CONFLICT, FORBIDDEN, NOT_FOUND, READ_ERRORS, ServiceErrors
 from core.api.serializers import (
     CaseDetailSerializer,
@@ -74,12 +74,7 @@ class CaseFilterSerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy("Only cases of this organisation and those below it."),
     )
-    open = serializers.BooleanField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text=gettext_lazy("true: only cases in progress; false: only finished ones."),
-    )
+    open = open_filter()
 
 
 class CaseList(ServiceErrors, generics.ListAPIView):
@@ -97,11 +92,7 @@ class CaseList(ServiceErrors, generics.ListAPIView):
         if wanted.get("organisation") is not None:
             org = Organisation.objects.filter(pk=wanted["organisation"]).first()
             cases = cases.filter(org_path__startswith=org.path) if org else cases.none()
-        if wanted.get("open") is True:
-            cases = cases.filter(status=PROCESS.NEW)
-        elif wanted.get("open") is False:
-            cases = cases.exclude(status=PROCESS.NEW)
-        return cases.order_by("-created", "-pk")
+        return in_progress(cases, wanted.get("open")).order_by("-created", "-pk")
 
     @extend_schema(
         parameters=[CaseFilterSerializer],

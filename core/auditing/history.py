@@ -16,12 +16,12 @@ from core.audit.events import case_chain
 from core.audit.models import AuditEvent
 from core.cases.models import Deadline
 from core.people.models import Person
-from core.roles.catalogue import Role
 from core.rulepack.models import RulePack
 from core.rulepack.registry import PARAMETERS
-from workflows.recruitment import selectors
+from core.web import history
+from core.web.history import ACTIONS, role_label
 from workflows.recruitment.models import Dossier, Record
-from workflows.recruitment.selectors import ACTIONS, key_data, names_in
+from workflows.recruitment.selectors import key_data, names_in
 
 # Keys of event data that list the documents a step filed (recruitment writes
 # "records", the other procedures "documents"); shown as documents, not data.
@@ -103,10 +103,6 @@ def step_title(case, name):
     return str(getattr(node, "task_title", "") or name)
 
 
-def role_label(code):
-    return Role(code).label if code in Role.values else code
-
-
 def documents_of(event):
     """[{kind, dated, sha256, ...}] the event says its step filed."""
     data = event.data or {}
@@ -114,7 +110,7 @@ def documents_of(event):
 
 
 @dataclass
-class Entry(selectors.Entry):
+class Entry(history.Entry):
     """A line of member development's timeline (who, in which role, what they did and
     said), for any procedure, with the documents the step filed and their hashes."""
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from core.flowkit.errors import NotPermitted
 from core.oversight import charts, selectors, services
 from core.oversight.forms import PlanForm
-from workflows.recruitment.views import refusal
+from core.web.refusals import refusal
 
 
 def _year(request, today):

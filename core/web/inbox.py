@@ -17,6 +17,7 @@ from viewflow.workflow.models import Task
 from core.cases.selectors import open_deadlines_by_case
 from core.flowkit.selectors import filter_inbox, flows_with_steps, inbox, inbox_organisations
 from core.notifications.links import task_link
+from core.web.refusals import refusal
 from workflows.recruitment import services as recruitment
 from workflows.recruitment.flows import RecruitmentFlow
 
@@ -148,9 +149,6 @@ class BulkFilingForm(forms.Form):
 def file_many(actor, pks, *, filed_on, opinion):
     """Do each bulk step with the same date and opinion; returns (done, refused) where
     refused holds (what, why) pairs. A refusal leaves the others done."""
-    # Recruitment's pages import core.web.views, which imports this module.
-    from workflows.recruitment.views import refusal
-
     done, refused = [], []
     tasks = Task.objects.filter(pk__in=pks).select_related("process", "process__case")
     found = {task.pk: task for task in tasks}

@@ -24,6 +24,7 @@ from core.cases.tasks import sweep_deadlines
 from core.celery import app
 from core.demo import build_demo_county
 from core.flowkit import services
+from tests.probe.cases import start_probe_case
 from tests.probe.flows import ProbeFlow
 from tests.processes import spawn, worker_env
 
@@ -53,24 +54,13 @@ def publish_sweep(broker_url, queue):
         sweep_deadlines.apply_async(queue=queue, retry=False, connection=connection)
 
 
-def open_case(county):
-    with services.start(
-        actor=county.users["dc_branch_sec"],
-        flow_class=ProbeFlow,
-        organisation=county.orgs["dongcheng_village"],
-        codename="act_for_branch",
-        title="broker",
-    ) as change:
-        return change.case
-
-
 @pytest.mark.django_db(transaction=True)
 def test_work_goes_on_without_the_broker_and_reminders_follow_when_it_is_back(
     real_broker, flushable_audit
 ):
     county = build_demo_county()
     queue = f"partyflow-test-{uuid.uuid4().hex[:8]}"
-    case, watched = open_case(county), open_case(county)
+    case, watched = start_probe_case(county, "broker"), start_probe_case(county, "broker")
     due = open_deadline(
         watched,
         kind="reply",

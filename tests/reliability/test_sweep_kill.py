@@ -23,8 +23,7 @@ from core.audit.models import AuditEvent
 from core.cases.deadlines import sweep
 from core.cases.models import Deadline
 from core.demo import build_demo_county
-from core.flowkit import services
-from tests.probe.flows import ProbeFlow
+from tests.probe.cases import start_probe_case
 from tests.processes import spawn
 
 pytestmark = pytest.mark.postgres
@@ -35,14 +34,7 @@ PER_CASE = 20
 
 def cases(county, count):
     for _ in range(count):
-        with services.start(
-            actor=county.users["dc_branch_sec"],
-            flow_class=ProbeFlow,
-            organisation=county.orgs["dongcheng_village"],
-            codename="act_for_branch",
-            title="timers",
-        ) as change:
-            yield change.case
+        yield start_probe_case(county, "timers")
 
 
 def due_timers(county, today):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -24,7 +24,8 @@ from core.api.serializers import (
     PersonRefSerializer,
     register_dossier,
 )
-from core.api.views import case_detail, check_may_do, human_task
+from core.api.steps import camel, complete_step, step_schema
+from core.api.views import case_detail, human_task
 from core.flowkit import services as flowkit
 from core.flowkit.selectors import cases_visible_to
 from core.organisations.models import Organisation
@@ -75,10 +76,6 @@ WHO = {
 }
 
 
-def _camel(name):
-    return "".join(part.title() for part in name.split("_"))
-
-
 def _step_body(node):
     codename = node._owner_permission.split(".", 1)[1]
     about = format_lazy(
@@ -89,7 +86,7 @@ def _step_body(node):
         who=WHO[codename],
         codename=codename,
     )
-    return body_of(forms.STEP_FORMS[node.name], f"{_camel(node.name)}Step", about)
+    return body_of(forms.STEP_FORMS[node.name], f"{camel(node.name)}Step", about)
 
 
 STEP_BODIES = {node.name: _step_body(node) for node in human_steps()}
@@ -104,7 +101,7 @@ RECORD = body_of(forms.RecordForm, "RecordBody", _("A half-yearly evaluation or 
 TRANSFER = body_of(forms.TransferForm, "Transfer", _("Move the case to another branch."))
 
 STEP_LIST = format_lazy(
-    "{intro}\n\n" + "\n".join(f"- `{name}`: `{_camel(name)}Step`" for name in STEP_BODIES),
+    "{intro}\n\n" + "\n".join(f"- `{name}`: `{camel(name)}Step`" for name in STEP_BODIES),
     intro=_(
         "Do the open step `id` of a member-development case. The body is the step's "
         "fields (which step is open: `open_steps` of the case, or the inbox); dates are "
@@ -144,21 +141,15 @@ class StartCase(ServiceErrors, APIView):
 class CompleteStep(ServiceErrors, APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(
-        description=STEP_LIST,
-        request=PolymorphicProxySerializer(
-            component_name="RecruitmentStep",
-            serializers=list(STEP_BODIES.values()),
-            resource_type_field_name=None,
-        ),
-        responses={200: CaseDetailSerializer, **WRITE_ERRORS},
-    )
+    @step_schema("RecruitmentStep", STEP_BODIES, STEP_LIST)
     def post(self, request, pk):
         task = human_task(pk, RecruitmentFlow)
-        case = check_may_do(request.user, task)
-        form = forms.STEP_FORMS[task.flow_task.name](data=request.data, case=case)
-        valid(form)
-        services.complete(actor=request.user, task=task, **form.kwargs())
+        case = complete_step(
+            request.user,
+            task,
+            lambda case: forms.STEP_FORMS[task.flow_task.name](data=request.data, case=case),
+            services.complete,
+        )
         return Response(case_detail(case.pk))
 
 

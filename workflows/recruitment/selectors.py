@@ -18,13 +18,14 @@ from viewflow.workflow.status import STATUS
 
 from core.audit.events import Action
 from core.audit.models import AuditEvent
-from core.cases.models import Deadline, DeadlineState
+from core.cases.models import Deadline
 from core.cases.selectors import open_deadlines_by_case
 from core.flowkit.selectors import OPEN, cases_visible_to, inbox
 from core.organisations.models import Organisation
 from core.people.choices import PartyStatus
 from core.people.models import Person
-from core.roles.catalogue import Role
+from core.web import history
+from core.web.history import case_events, role_label
 from core.web.views import deadline_mark
 from workflows.recruitment.flows import STAGES, RecruitmentFlow, human_steps
 from workflows.recruitment.forms import STEP_FORMS
@@ -184,22 +185,6 @@ GUIDE = {
     ),
 }
 
-ACTIONS = {
-    Action.CASE_STARTED: _("Case started"),
-    Action.TASK_ASSIGNED: _("Step taken"),
-    Action.TASK_UNASSIGNED: _("Step released"),
-    Action.TASK_COMPLETED: _("Step done"),
-    Action.TASK_CANCELLED: _("Step cancelled"),
-    Action.TASK_UNDONE: _("Step undone"),
-    Action.TASK_REVIVED: _("Step revived"),
-    Action.CASE_CANCELLED: _("Case cancelled"),
-    Action.TIMER_FIRED: _("Timer fired"),
-    Action.DEADLINE_REMINDED: _("Deadline reminder"),
-    Action.DEADLINE_OVERDUE: _("Deadline missed"),
-    Action.RECORD_ADDED: _("Document filed"),
-    Action.CASE_TRANSFERRED: _("Case transferred"),
-}
-
 
 @dataclass(frozen=True)
 class Step:
@@ -249,10 +234,6 @@ def step_title(name):
     return name
 
 
-def role_label(code):
-    return Role(code).label if code in Role.values else code
-
-
 # Keys of event data that hold people or organisations, shown by name.
 PERSON_KEYS = {"contacts", "sponsors"}
 ORGANISATION_KEYS = {"responsible", "escalated_to", "from", "to", "group"}
@@ -291,15 +272,7 @@ def names_in(datas):
 @cache
 def _labels():
     """A label for each key the services write: model fields first, then step form fields."""
-    labels = {}
-    for model in (Dossier, Person, Deadline):
-        for f in model._meta.get_fields():
-            if hasattr(f, "verbose_name"):
-                labels.setdefault(f.name, f.verbose_name)
-    for form in STEP_FORMS.values():
-        for name, f in form.base_fields.items():
-            labels.setdefault(name, f.label)
-    return labels
+    return history.field_labels((Dossier, Person, Deadline), STEP_FORMS.values())
 
 
 def _label(key):
@@ -379,40 +352,14 @@ def documents(case):
     return Record.objects.filter(case=case).select_related("created_by")
 
 
-def open_deadlines(case, today=None):
-    today = today or timezone.localdate()
-    rows = case.deadlines.filter(state=DeadlineState.OPEN).select_related("responsible")
-    return [(row, deadline_mark(row, today)) for row in rows.order_by("due_on")]
-
-
-@dataclass
-class Entry:
-    """One line of a case's history, with the labels the pages show."""
-
-    event: AuditEvent
-    action: str
-    step: str
-    role: str
-    data: str
-
-
 def timeline(case):
-    events = list(
-        AuditEvent.objects.filter(chain=f"case:{case.pk}")
-        .select_related("actor_organisation")
-        .order_by("seq")
-    )
+    events = list(case_events(case))
     names = names_in(event.data for event in events)
-    return [
-        Entry(
-            event,
-            ACTIONS.get(event.action, event.action),
-            step_title(event.step) if event.step else "",
-            role_label(event.actor_role),
-            key_data(event.data, names),
-        )
-        for event in events
-    ]
+    return history.timeline(
+        events,
+        lambda step: step_title(step) if step else "",
+        lambda data: key_data(data, names),
+    )
 
 
 @dataclass

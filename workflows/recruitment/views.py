@@ -27,10 +27,13 @@ from viewflow.workflow.status import PROCESS
 from core.audit.chain import verify
 from core.audit.events import case_chain
 from core.flowkit import services as flowkit
-from core.flowkit.selectors import OPEN, task_permission
+from core.flowkit.selectors import task_permission
 from core.organisations.models import Organisation, OrganisationKind
 from core.people.forms import PersonForm
 from core.roles.scope import has_scope, organisations_in_scope
+from core.web.history import open_deadlines
+from core.web.refusals import refusal
+from core.web.steps import step_form
 from workflows.recruitment import export, selectors, services
 from workflows.recruitment.flows import STAGES, RecruitmentFlow
 from workflows.recruitment.forms import STEP_FORMS, ApplicationForm, RecordForm, TransferForm
@@ -38,13 +41,6 @@ from workflows.recruitment.models import Record, Recruitment
 
 BRANCH_KINDS = [OrganisationKind.BRANCH, OrganisationKind.GENERAL_BRANCH]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def refusal(error):
-    """A refused change as one message, led by its rule's code when a rule refused it."""
-    text = " ".join(error.messages)
-    rule = getattr(error, "rule", "")
-    return f"[{rule}] {text}" if rule.startswith(("R", "§")) else text
 
 
 def _int(value):
@@ -168,28 +164,16 @@ def _step(user, pk):
 def step(request, pk):
     task, case = _step(request.user, pk)
     name = task.flow_task.name
-    error = None
-    if request.method == "POST":
-        form = STEP_FORMS[name](request.POST, request.FILES, case=case)
-        if form.is_valid():
-            try:
-                services.complete(actor=request.user, task=task, **form.kwargs())
-            except ValidationError as refused:
-                error = refusal(refused)
-            else:
-                task.refresh_from_db()
-                if task.status in OPEN:
-                    messages.info(request, _("Recorded; the step stays open."))
-                else:
-                    messages.success(
-                        request, _("Step done: %(step)s") % {"step": task.flow_task.task_title}
-                    )
-                return redirect("recruitment:case", pk=case.pk)
-    elif task.status not in OPEN:
-        messages.info(request, _("This step has already been done."))
-        return redirect("recruitment:case", pk=case.pk)
-    else:
-        form = STEP_FORMS[name](case=case)
+    response, form, error = step_form(
+        request,
+        task,
+        case,
+        STEP_FORMS[name],
+        services.complete,
+        lambda: redirect("recruitment:case", pk=case.pk),
+    )
+    if response is not None:
+        return response
     # The opinion closes the form, after the facts it is about.
     form.order_fields([*(field for field in form.fields if field != "opinion"), "opinion"])
     return render(
@@ -201,7 +185,7 @@ def step(request, pk):
             "step": selectors.step_named(name),
             "form": form,
             "error": error,
-            "deadlines": selectors.open_deadlines(case),
+            "deadlines": open_deadlines(case),
             "dates": selectors.dossier_dates(case.dossier),
         },
         status=200 if request.method != "POST" else 400,
@@ -242,7 +226,7 @@ def _case_page(request, case, *, record_form=None, transfer_form=None, error=Non
             "documents": [
                 (record, selectors.step_title(record.step)) for record in selectors.documents(case)
             ],
-            "deadlines": selectors.open_deadlines(case),
+            "deadlines": open_deadlines(case),
             "timeline": selectors.timeline(case),
             "chain_ok": verify(chain=case_chain(case)).ok,
             "progress": selectors.progress(case),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -21,12 +21,12 @@ from rest_framework.views import APIView
 from core.api.errors import READ_ERRORS, WRITE_ERRORS, ServiceErrors, valid
 from core.api.forms import body_of
 from core.api.serializers import (
-    CaseDetailSerializer,
     CaseSerializer,
     OrganisationRefSerializer,
     register_dossier,
 )
-from core.api.views import case_detail, check_may_do, human_task
+from core.api.steps import camel, complete_step, step_schema
+from core.api.views import case_detail, human_task
 from core.flowkit import services as flowkit
 from core.flowkit.errors import NotVisible
 from workflows.rectification import forms, ledger, selectors, services
@@ -251,10 +251,6 @@ ROW_FIELDS = {
 }
 
 
-def _camel(name):
-    return "".join(part.title() for part in name.split("_"))
-
-
 def _step_body(name):
     node = next(
         getattr(flow.instance, name) for flow in selectors.FLOWS if hasattr(flow.instance, name)
@@ -267,12 +263,12 @@ def _step_body(name):
         rows=ROW_FIELDS.get(name, ""),
     )
     form = forms.STEP_FORMS[name]
-    return body_of(form, f"Rectification{_camel(name)}Step", about, **_codes(form))
+    return body_of(form, f"Rectification{camel(name)}Step", about, **_codes(form))
 
 
 STEP_BODIES = {name: _step_body(name) for name in forms.STEP_FORMS}
 STEP_LIST = format_lazy(
-    "{intro}\n\n" + "\n".join(f"- `{n}`: `Rectification{_camel(n)}Step`" for n in STEP_BODIES),
+    "{intro}\n\n" + "\n".join(f"- `{n}`: `Rectification{camel(n)}Step`" for n in STEP_BODIES),
     intro=_(
         "Do the open step `id` of a screening round, an organisation's check or a "
         "rectification case. The body is the step's fields (dates ISO 8601, people and "
@@ -331,23 +327,19 @@ class Ledger(ServiceErrors, APIView):
 class CompleteStep(ServiceErrors, APIView):
     parser_classes = PARSERS
 
-    @extend_schema(
-        description=STEP_LIST,
-        request=PolymorphicProxySerializer(
-            component_name="RectificationStep",
-            serializers=list(STEP_BODIES.values()),
-            resource_type_field_name=None,
-        ),
-        responses={200: CaseDetailSerializer, **WRITE_ERRORS},
-    )
+    @step_schema("RectificationStep", STEP_BODIES, STEP_LIST)
     def post(self, request, pk):
         task = human_task(pk)
         if task.flow_task.flow_class not in selectors.FLOWS:
             raise NotVisible(_("No such step."))
-        case = check_may_do(request.user, task)
-        form = forms.STEP_FORMS[task.flow_task.name](request.data, request.FILES, case=case)
-        valid(form)
-        services.complete(actor=request.user, task=task, **form.kwargs())
+        case = complete_step(
+            request.user,
+            task,
+            lambda case: forms.STEP_FORMS[task.flow_task.name](
+                request.data, request.FILES, case=case
+            ),
+            services.complete,
+        )
         return Response(case_detail(case.pk))
 
 

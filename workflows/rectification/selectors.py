@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 
-from core.audit.models import AuditEvent
 from core.cases.models import Case
 from core.cases.selectors import open_deadlines_by_case
 from core.flowkit.errors import NotPermitted, NotVisible
@@ -23,8 +22,8 @@ from core.flowkit.selectors import OPEN, cases_visible_to, inbox
 from core.organisations.models import Organisation, OrganisationKind, Tier
 from core.roles.scope import organisations_in_scope
 from core.rulepack.values import value as pack_value
+from core.web import history
 from core.web.views import deadline_mark
-from workflows.recruitment.selectors import ACTIONS, Entry, role_label
 from workflows.rectification import ledger, pack, rules
 from workflows.rectification.flows import (
     OrganisationCheckFlow,
@@ -361,15 +360,9 @@ HIDDEN_KEYS = {"documents"}
 
 
 def _labels():
-    labels = {}
-    for model in (Listing, Problem, Acceptance, OrganisationCheck, ScreeningRound):
-        for f in model._meta.get_fields():
-            if hasattr(f, "verbose_name"):
-                labels.setdefault(f.name, f.verbose_name)
-    for form in STEP_FORMS.values():
-        for name, f in form.base_fields.items():
-            labels.setdefault(name, f.label)
-    return labels
+    return history.field_labels(
+        (Listing, Problem, Acceptance, OrganisationCheck, ScreeningRound), STEP_FORMS.values()
+    )
 
 
 def _shown(value):
@@ -392,18 +385,8 @@ def data_line(data, labels=None):
 
 def timeline(case):
     labels = _labels()
-    events = (
-        AuditEvent.objects.filter(chain=f"case:{case.pk}")
-        .select_related("actor_organisation")
-        .order_by("seq")
+    return history.timeline(
+        history.case_events(case),
+        lambda step: step_title(step) if step else "",
+        lambda data: data_line(data, labels),
     )
-    return [
-        Entry(
-            event,
-            ACTIONS.get(event.action, event.action),
-            step_title(event.step) if event.step else "",
-            role_label(event.actor_role),
-            data_line(event.data, labels),
-        )
-        for event in events
-    ]

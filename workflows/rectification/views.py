@@ -25,8 +25,10 @@ from viewflow.workflow.models import Task
 from core.audit.chain import verify
 from core.audit.events import case_chain
 from core.flowkit import services as flowkit
-from core.flowkit.selectors import OPEN, task_permission
-from workflows.recruitment.selectors import open_deadlines
+from core.flowkit.selectors import task_permission
+from core.web import refusals
+from core.web.history import open_deadlines
+from core.web.steps import step_form
 from workflows.recruitment.views import XLSX
 from workflows.rectification import ledger, selectors, services
 from workflows.rectification.flows import (
@@ -50,12 +52,13 @@ from workflows.rectification.models import (
     ScreeningRound,
 )
 
+# This procedure's rule codes (W1–W10, Z2.3.x), which lead a refusal's message.
+CODES = ("W", "Z")
+
 
 def refusal(error):
-    """A refused change as one message, led by its rule's code (W1–W10, Z2.3.x)."""
-    text = " ".join(error.messages)
-    rule = getattr(error, "rule", "")
-    return f"[{rule}] {text}" if rule.startswith(("W", "Z")) else text
+    """A refused change as one message, led by its rule's code."""
+    return refusals.refusal(error, CODES)
 
 
 def _current(user, case):
@@ -301,25 +304,17 @@ def _step(user, pk):
 def step(request, pk):
     task, case = _step(request.user, pk)
     name = task.flow_task.name
-    form_class = STEP_FORMS[name]
-    error = None
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES, case=case)
-        if form.is_valid():
-            try:
-                services.complete(actor=request.user, task=task, **form.kwargs())
-            except ValidationError as refused:
-                error = refusal(refused)
-            else:
-                messages.success(
-                    request, _("Step done: %(step)s") % {"step": task.flow_task.task_title}
-                )
-                return redirect("rectification:case", pk=case.pk)
-    elif task.status not in OPEN:
-        messages.info(request, _("This step has already been done."))
-        return redirect("rectification:case", pk=case.pk)
-    else:
-        form = form_class(case=case)
+    response, form, error = step_form(
+        request,
+        task,
+        case,
+        STEP_FORMS[name],
+        services.complete,
+        lambda: redirect("rectification:case", pk=case.pk),
+        CODES,
+    )
+    if response is not None:
+        return response
     codes, text = selectors.guide(name)
     return render(
         request,

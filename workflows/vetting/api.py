@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from viewflow.workflow.status import PROCESS
 
+from core.api.cases import in_progress, open_filter
 from core.api.errors import BAD_INPUT, FORBIDDEN, READ_ERRORS, WRITE_ERRORS, ServiceErrors, valid
 from core.api.forms import body_of
 from core.api.serializers import (
@@ -28,10 +28,11 @@ from core.api.serializers import (
     StepSerializer,
     register_dossier,
 )
-from core.api.views import check_may_do, human_task
+from core.api.steps import camel, complete_step, step_schema
+from core.api.views import human_task
 from core.cases.models import Case
 from core.flowkit import services as flowkit
-from core.flowkit.errors import NotVisible
+from core.flowkit.errors import NotPermitted, NotVisible
 from core.flowkit.selectors import OPEN
 from core.organisations.models import Organisation
 from workflows.vetting import casefile, forms, selectors, services
@@ -191,10 +192,6 @@ ROWS = {
 }
 
 
-def _camel(name):
-    return "".join(part.title() for part in name.split("_"))
-
-
 def _step_bodies():
     bodies = {}
     for flow_class, steps in forms.STEP_FORMS.items():
@@ -209,7 +206,7 @@ def _step_bodies():
             )
             bodies[flow_class, name] = body_of(
                 form_class,
-                f"Vetting{prefix}{_camel(name)}Step",
+                f"Vetting{prefix}{camel(name)}Step",
                 about,
                 **ROWS.get(form_class, {}),
             )
@@ -252,12 +249,7 @@ def _form_data(form_class, body):
 
 
 class CaseFilterSerializer(serializers.Serializer):
-    open = serializers.BooleanField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text=_("true: only cases in progress; false: only finished ones."),
-    )
+    open = open_filter()
 
 
 class CaseList(ServiceErrors, generics.ListAPIView):
@@ -269,12 +261,7 @@ class CaseList(ServiceErrors, generics.ListAPIView):
         filters = CaseFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         cases = casefile.visible_cases(self.request.user)
-        wanted = filters.validated_data.get("open")
-        if wanted is True:
-            cases = cases.filter(status=PROCESS.NEW)
-        elif wanted is False:
-            cases = cases.exclude(status=PROCESS.NEW)
-        return cases.order_by("-created", "-pk")
+        return in_progress(cases, filters.validated_data.get("open")).order_by("-created", "-pk")
 
     @extend_schema(
         parameters=[CaseFilterSerializer],
@@ -287,24 +274,18 @@ class CaseList(ServiceErrors, generics.ListAPIView):
 class CompleteStep(ServiceErrors, APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(
-        description=STEP_LIST,
-        request=PolymorphicProxySerializer(
-            component_name="VettingStep",
-            serializers=list(STEP_BODIES.values()),
-            resource_type_field_name=None,
-        ),
-        responses={200: VettingCaseDetailSerializer, **WRITE_ERRORS},
-    )
+    @step_schema("VettingStep", STEP_BODIES, STEP_LIST, VettingCaseDetailSerializer)
     def post(self, request, pk):
         task = human_task(pk)
         form_class = forms.step_form(task)
         if form_class is None:
             raise NotVisible(_("No such step."))
-        case = check_may_do(request.user, task)
-        form = form_class(data=_form_data(form_class, request.data), case=case)
-        valid(form)
-        services.complete(actor=request.user, task=task, **form.kwargs())
+        case = complete_step(
+            request.user,
+            task,
+            lambda case: form_class(data=_form_data(form_class, request.data), case=case),
+            services.complete,
+        )
         return Response(_detail(case))
 
 
@@ -312,8 +293,11 @@ class VillageSerializer(serializers.Serializer):
     village = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
 
 
-def _village(request):
-    """The village the body names, once the user acts for its township (404/403 before)."""
+def _village(request, refused):
+    """The village the body names, once the user acts for its township (404/403 before).
+    Whoever acts for no village's township is refused (`refused`) before the body is read."""
+    if not forms.villages(request.user, "review_for_township").exists():
+        raise NotPermitted(refused)
     found = VillageSerializer(data=request.data)
     found.is_valid(raise_exception=True)
     village = found.validated_data["village"]
@@ -328,7 +312,7 @@ class SubmitBatch(ServiceErrors, APIView):
 
     @extend_schema(request=BATCH, responses={201: VettingCaseDetailSerializer, **WRITE_ERRORS})
     def post(self, request):
-        _village(request)
+        _village(request, _("Your roles do not let you start this."))
         body = CandidateBodySerializer(data=request.data.get("candidates") or [], many=True)
         body.is_valid(raise_exception=True)
         form = forms.BatchForm(
@@ -348,7 +332,7 @@ class Appoint(ServiceErrors, APIView):
 
     @extend_schema(request=APPOINTMENT, responses={201: AppointmentSerializer, **WRITE_ERRORS})
     def post(self, request):
-        _village(request)
+        _village(request, _("Your roles do not let you record appointments."))
         form = forms.AppointmentForm(data=request.data, user=request.user)
         valid(form)
         appointment = services.appoint(actor=request.user, **form.kwargs())

@@ -16,13 +16,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from core.audit.models import AuditEvent
-from core.cases.models import Case, DeadlineState
+from core.cases.models import Case
 from core.cases.selectors import open_deadlines_by_case
 from core.flowkit.selectors import OPEN, cases_visible_to, inbox
 from core.roles.scope import organisations_in_scope
+from core.web import history
 from core.web.views import deadline_mark
-from workflows.recruitment.selectors import ACTIONS, role_label
 from workflows.vetting import selectors
 from workflows.vetting.flows import (
     DepartmentReviewFlow,
@@ -93,41 +92,16 @@ def open_tasks(case):
     return list(Task.objects.filter(process_id=case.pk, status__in=OPEN).order_by("created"))
 
 
-def open_deadlines(case, today=None):
-    today = today or timezone.localdate()
-    rows = case.deadlines.filter(state=DeadlineState.OPEN).select_related("responsible")
-    return [(row, deadline_mark(row, today)) for row in rows.order_by("due_on")]
-
-
 def step_title(flow_class, name):
     node = getattr(flow_class.instance, name, None) if name else None
     return str(node.task_title) if node is not None else name
 
 
-@dataclass
-class Entry:
-    """One line of a case's history, with the labels the page shows."""
-
-    event: AuditEvent
-    action: str
-    step: str
-    role: str
-    data: str
-
-
 @cache
 def _labels():
     """A label for each key the services write: dossier fields first, then form fields."""
-    labels = {}
-    for model in DOSSIERS.values():
-        for f in model._meta.get_fields():
-            if hasattr(f, "verbose_name"):
-                labels.setdefault(f.name, f.verbose_name)
-    for steps in STEP_FORMS.values():
-        for form in steps.values():
-            for name, f in form.base_fields.items():
-                labels.setdefault(name, f.label)
-    return labels
+    forms = (form for steps in STEP_FORMS.values() for form in steps.values())
+    return history.field_labels(DOSSIERS.values(), forms)
 
 
 def _value(value):
@@ -143,21 +117,11 @@ def _shown(data):
 
 
 def timeline(case):
-    events = (
-        AuditEvent.objects.filter(chain=f"case:{case.pk}")
-        .select_related("actor_organisation")
-        .order_by("seq")
+    return history.timeline(
+        history.case_events(case),
+        lambda step: step_title(case.flow_class, step),
+        _shown,
     )
-    return [
-        Entry(
-            event,
-            ACTIONS.get(event.action, event.action),
-            step_title(case.flow_class, event.step),
-            role_label(event.actor_role),
-            _shown(event.data),
-        )
-        for event in events
-    ]
 
 
 # --- What each kind of case shows ----------------------------------------------------

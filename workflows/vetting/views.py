@@ -22,10 +22,12 @@ from core.audit.chain import verify
 from core.audit.events import case_chain
 from core.flowkit import services as flowkit
 from core.flowkit.nodes import ScopedView
-from core.flowkit.selectors import OPEN, task_permission
+from core.flowkit.selectors import task_permission
 from core.organisations.models import OrganisationKind
 from core.roles.scope import has_scope, organisations_in_scope
-from workflows.recruitment.views import refusal
+from core.web.history import open_deadlines
+from core.web.refusals import RULE_CODES, refusal
+from core.web.steps import step_form
 from workflows.vetting import casefile, forms, selectors, services
 from workflows.vetting.flows import (
     DepartmentReviewFlow,
@@ -37,6 +39,9 @@ from workflows.vetting.flows import (
 from workflows.vetting.models import Objection
 
 # --- Each role's view ---------------------------------------------------------------
+
+# Refusals are led by their code: vetting's own V-codes and the party-wide ones.
+VETTING_CODES = (*RULE_CODES, "V")
 
 
 def _starts(user):
@@ -122,7 +127,7 @@ def _start(request, kind):
         try:
             case = service(actor=request.user, **form.kwargs())
         except ValidationError as refused:
-            error = refusal(refused)
+            error = refusal(refused, VETTING_CODES)
         else:
             messages.success(request, _("The case is started."))
             return redirect("vetting:case", pk=case.pk)
@@ -205,25 +210,16 @@ def _back(request, case):
 @login_required
 def step(request, pk):
     task, case = _step(request.user, pk)
-    form_class = forms.step_form(task)
-    error = None
-    if request.method == "POST":
-        form = form_class(request.POST, case=case)
-        if form.is_valid():
-            try:
-                services.complete(actor=request.user, task=task, **form.kwargs())
-            except ValidationError as refused:
-                error = refusal(refused)
-            else:
-                messages.success(
-                    request, _("Step done: %(step)s") % {"step": task.flow_task.task_title}
-                )
-                return _back(request, case)
-    elif task.status not in OPEN:
-        messages.info(request, _("This step has already been done."))
-        return _back(request, case)
-    else:
-        form = form_class(case=case)
+    response, form, error = step_form(
+        request,
+        task,
+        case,
+        forms.step_form(task),
+        services.complete,
+        lambda: _back(request, case),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "vetting/step.html",
@@ -233,7 +229,7 @@ def step(request, pk):
             "form": form,
             "rules": STEP_RULES[task.flow_task.flow_class][task.flow_task.name],
             "error": error,
-            "deadlines": casefile.open_deadlines(case),
+            "deadlines": open_deadlines(case),
             "dates": casefile.dossier_dates(casefile.dossier_of(case)),
         },
         status=200 if request.method != "POST" else 400,
@@ -267,7 +263,7 @@ def _case_page(request, case, *, objection_form=None, withdraw_form=None, error=
             for task in casefile.open_tasks(case)
         ],
         "dates": casefile.dossier_dates(dossier),
-        "deadlines": casefile.open_deadlines(case),
+        "deadlines": open_deadlines(case),
         "timeline": casefile.timeline(case),
         "chain_ok": verify(chain=case_chain(case)).ok,
         "records": casefile.written_records(case),
@@ -304,7 +300,7 @@ def _case_action(request, case, form, change, done, form_name=None):
         try:
             change(form)
         except ValidationError as refused:
-            error = refusal(refused)
+            error = refusal(refused, VETTING_CODES)
         else:
             messages.success(request, done)
             return redirect("vetting:case", pk=case.pk)
@@ -315,12 +311,18 @@ def _case_action(request, case, form, change, done, form_name=None):
     )
 
 
+def _for_county(user, case):
+    """Objections are the county's: who may not act for it gets 403 before the form is read."""
+    flowkit.authorise(user, "file_for_county", selectors.county_of(case.organisation), case)
+
+
 @login_required
 @require_POST
 def raise_objection(request, pk):
     case = casefile.visible_case(request.user, pk)
     if case.flow_class is not SelectionFlow:
         raise Http404
+    _for_county(request.user, case)
     return _case_action(
         request,
         case,
@@ -336,6 +338,7 @@ def raise_objection(request, pk):
 def resolve_objection(request, pk):
     objection = get_object_or_404(Objection, pk=pk)
     case = casefile.visible_case(request.user, objection.case_id)
+    _for_county(request.user, case)
     return _case_action(
         request,
         case,
@@ -353,6 +356,8 @@ def withdraw(request, pk):
     case = casefile.visible_case(request.user, pk)
     if case.flow_class is not JointReviewFlow:
         raise Http404
+    # Authorised before the form is read: who may not withdraw gets 403 whatever they sent.
+    flowkit.authorise(request.user, "review_for_township", case.organisation, case)
     return _case_action(
         request,
         case,
@@ -377,7 +382,7 @@ def appoint(request):
         try:
             appointment = services.appoint(actor=request.user, **form.kwargs())
         except ValidationError as refused:
-            error = refusal(refused)
+            error = refusal(refused, VETTING_CODES)
         else:
             messages.success(
                 request,

@@ -17,6 +17,7 @@ from core.cases.deadlines import open_deadline, sweep
 from core.cases.models import Deadline
 from core.demo import build_demo_county
 from core.flowkit import services
+from tests.probe.cases import start_probe_case
 from tests.probe.flows import ProbeFlow
 from tests.processes import spawn
 
@@ -44,17 +45,6 @@ def run_sweepers(count, batch, start_at=None):
     return results
 
 
-def start_case(county):
-    with services.start(
-        actor=county.users["dc_branch_sec"],
-        flow_class=ProbeFlow,
-        organisation=county.orgs["dongcheng_village"],
-        codename="act_for_branch",
-        title="sweep",
-    ) as change:
-        return change.case
-
-
 def watch(case, due_on):
     return open_deadline(
         case,
@@ -78,7 +68,7 @@ def test_three_dispatchers_act_on_each_deadline_exactly_once(postgres, batch):
     today = timezone.localdate()
     # Half are past due (a reminder and an overdue mark each), half only to be reminded.
     deadlines = [
-        watch(start_case(county), today + timedelta(days=-1 if i % 2 else 3))
+        watch(start_probe_case(county, "sweep"), today + timedelta(days=-1 if i % 2 else 3))
         for i in range(DEADLINES)
     ]
     results = run_sweepers(3, batch)
@@ -97,7 +87,7 @@ def test_three_dispatchers_act_on_each_deadline_exactly_once(postgres, batch):
 def test_a_sweep_skips_a_case_a_step_holds_and_gets_it_next_time(postgres):
     county = build_demo_county()
     today = timezone.localdate()
-    held, free = start_case(county), start_case(county)
+    held, free = start_probe_case(county, "sweep"), start_probe_case(county, "sweep")
     held_deadline, free_deadline = watch(held, today), watch(free, today)
     task = Task.objects.get(process=held, flow_task=ProbeFlow.review)
     with services.step(actor=county.users["dc_organiser"], task=task) as change:

@@ -1,21 +1,13 @@
 import pytest
 
 from core.cases.deadlines import open_deadline
-from core.flowkit import services
-from tests.probe.flows import ProbeFlow
+from tests.probe.cases import start_probe_case
 
 
 @pytest.fixture
 def probe_case(county):
     """A probe case of the Dongcheng village branch, waiting for the township's review."""
-    with services.start(
-        actor=county.users["dc_branch_sec"],
-        flow_class=ProbeFlow,
-        organisation=county.orgs["dongcheng_village"],
-        codename="act_for_branch",
-        title="probe",
-    ) as change:
-        return change.case
+    return start_probe_case(county, "probe")
 
 
 @pytest.fixture
