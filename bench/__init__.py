@@ -1,0 +1,1 @@
+"""Province-scale data generation and benchmarks (see README.md)."""
