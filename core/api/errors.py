@@ -7,7 +7,9 @@ serializer, is answered 400 {"errors": {field: [messages]}}. The services
 refuse before they commit, so nothing is written on any of these answers.
 """
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import exceptions, serializers, status
@@ -32,8 +34,36 @@ class FormInvalid(exceptions.ValidationError):
         )
 
 
+def _as_posted(form):
+    """A JSON body in the shape a browser posts: one string per field, a list of
+    strings for a multiple choice. Django's fields expect that shape (a date field
+    given a list or a number would raise, not refuse); any other shape is refused."""
+    if isinstance(form.data, MultiValueDict):  # a form or multipart body: already so
+        return
+    if not isinstance(form.data, dict):
+        raise exceptions.ValidationError({NON_FIELD: [_("A JSON object is expected.")]})
+    data, wrong = {}, {}
+    for name, value in form.data.items():
+        field = form.fields.get(name)
+        many = isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField))
+        values = value if many and isinstance(value, list) else [value]
+        if any(isinstance(v, (list, dict)) for v in values) or (
+            many and value is not None and not isinstance(value, list)
+        ):
+            wrong[name] = [
+                _("A list of values is expected.") if many else _("One value is expected.")
+            ]
+            continue
+        posted = [v if v is None or isinstance(v, str) else str(v) for v in values]
+        data[name] = posted if many and isinstance(value, list) else posted[0]
+    if wrong:
+        raise exceptions.ValidationError(wrong)
+    form.data = data
+
+
 def valid(form):
     """The form's cleaned data, or FormInvalid."""
+    _as_posted(form)
     if not form.is_valid():
         raise FormInvalid(form)
     return form.cleaned_data

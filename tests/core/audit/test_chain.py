@@ -101,3 +101,82 @@ def test_verify_audit_command_on_an_untouched_log(capsys):
     assert "3 events in 1 chains" in out
     assert "audit log intact" in out
     assert AuditAnchor.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", ["audit_auditevent", "audit_auditanchor"])
+@pytest.mark.parametrize("sql", ["UPDATE {table} SET hash = 'x'", "DELETE FROM {table}"])
+def test_both_audit_tables_refuse_update_and_delete(table, sql):
+    _events(1)
+    chain.anchor()
+    counts = AuditEvent.objects.count(), AuditAnchor.objects.count()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        connection.cursor().execute(sql.format(table=table))
+    assert (AuditEvent.objects.count(), AuditAnchor.objects.count()) == counts
+    assert chain.verify().ok
+
+
+@pytest.mark.django_db
+def test_the_orm_cannot_change_an_event_either():
+    """Code that forgot the rules (a bulk update, a delete, a save) is refused the same."""
+    event = _events(1)[0]
+    for change in (
+        lambda: AuditEvent.objects.update(opinion="x"),
+        lambda: AuditEvent.objects.all().delete(),
+        lambda: AuditEvent.objects.filter(pk=event.pk).update(actor_name="x"),
+        lambda: event.save(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            change()
+    assert chain.verify().ok
+
+
+def _forge(event, **changes):
+    """Rewrite an event and its own hash, as someone who knows the algorithm would."""
+    for name, value in changes.items():
+        setattr(event, name, value)
+    event.hash = chain.event_hash(event)
+    _tamper(
+        "UPDATE audit_auditevent SET opinion = %s, hash = %s WHERE id = %s",
+        [event.opinion, event.hash, event.pk],
+    )
+
+
+@pytest.mark.django_db
+def test_a_rehashed_event_breaks_the_link_to_the_next_one():
+    events = _events(4)
+    _forge(events[1], opinion="改过")
+    report = chain.verify()
+    assert [str(b) for b in report.breaks] == [
+        f"event {events[2].pk} (case-free:1 #3): does not link to the event before it"
+    ]
+
+
+@pytest.mark.django_db
+def test_a_rehashed_last_event_is_found_by_the_anchor():
+    events = _events(3)
+    chain.anchor()
+    _forge(events[2], opinion="改过")
+    report = chain.verify()
+    assert [str(b) for b in report.breaks] == [
+        f"anchor {AuditAnchor.objects.get().pk}: case-free:1 #3 anchored but now different"
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigger management")
+def test_with_the_trigger_disabled_a_change_is_still_found():
+    """The table owner may disable the trigger (ALTER TABLE ... DISABLE TRIGGER): the
+    change then goes through, and verify_audit names it."""
+    events = _events(3)
+    with connection.cursor() as cursor:
+        # ALTER TABLE waits for no deferred foreign-key check of the test's own inserts.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only")
+        cursor.execute("UPDATE audit_auditevent SET actor_name = 'x' WHERE id = %s", [events[0].pk])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_append_only")
+    with pytest.raises(CommandError, match=f"event {events[0].pk}"):
+        call_command("verify_audit")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        connection.cursor().execute("DELETE FROM audit_auditevent")
