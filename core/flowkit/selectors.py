@@ -13,15 +13,19 @@ from viewflow.workflow.status import STATUS
 from core.cases.models import Case, Deadline, DeadlineState
 from core.organisations.models import Organisation, OrganisationKind
 from core.roles.catalogue import PERMISSIONS
-from core.roles.scope import has_scope, scope_roots
+from core.roles.scope import has_scope, scope_paths, scope_roots
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED]
 
 
 def _under(roots, field):
+    return _under_paths([root.path for root in roots], field)
+
+
+def _under_paths(paths, field):
     query = Q(pk__in=[])
-    for root in roots:
-        query |= Q(**{f"{field}__startswith": root.path})
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
     return query
 
 
@@ -40,14 +44,17 @@ def task_permission(task):
     return codename
 
 
-def _departments_under(roots):
+def _departments_under(paths):
     """Primary keys, as Task.owner_permission_obj_pk stores them, of the departments
-    in the roots' subtrees."""
+    in the subtrees at `paths`."""
     return (
-        Organisation.objects.filter(_under(roots, "path"), kind=OrganisationKind.DEPARTMENT)
+        Organisation.objects.filter(_under_paths(paths, "path"), kind=OrganisationKind.DEPARTMENT)
         .annotate(key=Cast("pk", CharField()))
         .values("key")
     )
+
+
+CODENAMES = sorted({c for perms in PERMISSIONS.values() for c in perms})
 
 
 def inbox(user):
@@ -58,25 +65,32 @@ def inbox(user):
     or over the department the step is addressed to: a county department asked
     for its opinion on a township's case is not above that case in the tree,
     so the task's own permission object (the department) is what places it.
+
+    The tasks are chosen as a UNION of narrow selections, one per way of
+    seeing a task, each starting from an index: the user's own tasks, and per
+    permission held the open tasks of the cases under its organisations
+    (`case_org_path_prefix`, then the open-task index on process) and those
+    addressed to departments there. One OR over all of them would make
+    PostgreSQL read every open task of the database and filter after the join.
+    Two queries in all: the grants with their paths, then the tasks.
     """
     if not user.is_authenticated:
         return Task.objects.none()
-    query = Q(owner=user)
-    codenames = {c for perms in PERMISSIONS.values() for c in perms}
+    open_tasks = Task.objects.filter(status__in=OPEN).order_by().values("pk")
+    chosen = [open_tasks.filter(owner=user)]
     organisation_type = ContentType.objects.get_for_model(Organisation)
-    for codename in codenames:
-        roots = list(scope_roots(user, codename))
-        if roots:
-            addressed = Q(
+    for codename, paths in scope_paths(user, CODENAMES).items():
+        asked = open_tasks.filter(owner__isnull=True, owner_permission=f"organisations.{codename}")
+        cases = Case.objects.filter(_under_paths(paths, "org_path")).order_by().values("pk")
+        chosen.append(asked.filter(process_id__in=cases))
+        chosen.append(
+            asked.filter(
                 owner_permission_content_type=organisation_type,
-                owner_permission_obj_pk__in=_departments_under(roots),
+                owner_permission_obj_pk__in=_departments_under(paths),
             )
-            query |= Q(owner__isnull=True, owner_permission=f"organisations.{codename}") & (
-                _under(roots, "process__case__org_path") | addressed
-            )
+        )
     return (
-        Task.objects.filter(status__in=OPEN)
-        .filter(query)
+        Task.objects.filter(pk__in=chosen[0].union(*chosen[1:]))
         .select_related("process", "process__case", "process__case__organisation", "owner")
         .order_by("created")
     )
@@ -86,7 +100,7 @@ def inbox(user):
 
 # Permissions that make someone act for an organisation (not only read it).
 READ_ONLY = {"view_cases", "read_audit", "manage_roles"}
-ACTING = sorted({c for perms in PERMISSIONS.values() for c in perms} - READ_ONLY)
+ACTING = [c for c in CODENAMES if c not in READ_ONLY]
 # A step addressed to a whole county or province would reach every holder
 # above it; the notices stop at this many people.
 MAX_RECIPIENTS = 50

@@ -30,17 +30,20 @@ from core.flowkit.selectors import OPEN, can_view_case, task_permission
 from core.notifications import announce
 from core.roles.catalogue import roles_with
 from core.roles.models import RoleAssignment
-from core.roles.scope import granting_scope, has_scope
+from core.roles.scope import granting_scope_subquery, has_scope
 
 
 def acting_role(actor, codename, organisation):
-    """The actor's active role that gives `codename` over `organisation`, or None."""
-    scope_pk = granting_scope(actor, codename, organisation)
-    if scope_pk is None:
+    """The actor's active role that gives `codename` over `organisation`, or None.
+
+    The role held at the scope of the actor's first grant of `codename` on
+    `organisation` or above it (one query: the grant is a subquery)."""
+    scope = granting_scope_subquery(actor, codename, organisation)
+    if scope is None:
         return None
     return (
         RoleAssignment.objects.active()
-        .filter(person__user=actor, scope_id=scope_pk, role__in=roles_with(codename))
+        .filter(person__user=actor, scope_id=scope, role__in=roles_with(codename))
         .select_related("organisation")
         .first()
     )
@@ -131,17 +134,33 @@ def start(*, actor, flow_class, organisation, codename, title, subject=None):
         change.announce_new_steps()
 
 
+def _locked(model, pk):
+    """The case row locked (with its viewflow process row), as `model`, its organisation
+    and township read in the same query but not locked."""
+    return (
+        model.objects.select_for_update(of=("self", "process_ptr"))
+        .select_related("organisation", "township")
+        .get(pk=pk)
+    )
+
+
 def lock_case(case):
     """Lock the case row and return it fresh, as the procedure's own proxy class."""
-    return type(case).objects.select_for_update().get(pk=case.pk)
+    return _locked(type(case), case.pk)
+
+
+def _case_model(task):
+    return task.flow_task.flow_class.process_class
 
 
 def lock_task(task):
     """Lock the case and re-read the task: it may have moved since the page was shown."""
-    case = Case.objects.select_for_update().get(pk=task.process_id)
+    case = _locked(_case_model(task), task.process_id)
     task.refresh_from_db()
     if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
         raise AlreadyDone(_("This step has already been done or cancelled."), code="already_done")
+    # The activation reads task.process: let it be the row just locked, not a new read.
+    task.process = case
     return case
 
 
@@ -150,7 +169,9 @@ def _open_task(actor, task):
 
     Call inside a transaction; returns the acting role and the locked case.
     """
-    case = task.process.coerced
+    case = (
+        _case_model(task).objects.select_related("organisation", "township").get(pk=task.process_id)
+    )
     organisation = task.flow_task.target_organisation(case)
     role = authorise(actor, task_permission(task), organisation, case)
     return role, lock_task(task)

@@ -1,0 +1,66 @@
+"""The inbox reads two queries whoever asks: the user's grants with their
+organisations' paths, then the tasks as a UNION of narrow selections that
+start from indexes (the cases under each grant, the departments under it, the
+user's own tasks), not one OR over every open task of the database."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from viewflow.workflow.models import Task
+
+from core.flowkit import services
+from core.flowkit.selectors import inbox
+from tests.probe.flows import ProbeFlow
+
+pytestmark = pytest.mark.django_db
+
+USERS = ["dc_branch_sec", "dc_organiser", "county_staff", "discipline_officer", "auditor"]
+
+
+@pytest.fixture
+def review(county, start_probe):
+    """A probe case at a Dongcheng branch; its step waiting for the township."""
+
+    def start(org="dongcheng_village", secretary="dc_branch_sec"):
+        case = start_probe(actor=county.users[secretary], org=org)
+        return Task.objects.get(process=case, flow_task=ProbeFlow.review)
+
+    return start
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_two_queries_whatever_the_roles_the_tasks_as_one_union(county, review, username):
+    review()
+    review("dongcheng_community_1", "dc_community_sec")
+    with CaptureQueriesContext(connection) as queries:
+        list(inbox(county.users[username]))
+    assert len(queries.captured_queries) == 2
+    assert "UNION" in queries.captured_queries[1]["sql"].upper()
+
+
+def test_open_steps_of_the_users_cases_and_their_own_taken_steps_only(county, review):
+    mine, colleagues, elsewhere = review(), review(), review()
+    services.take_task(actor=county.users["dc_organiser"], task=mine)
+    services.take_task(actor=county.users["dc_secretary"], task=colleagues)
+    with services.step(actor=county.users["dc_organiser"], task=elsewhere) as change:
+        change.complete()
+    waiting = review()
+
+    def seen(username):
+        return list(inbox(county.users[username]).values_list("pk", flat=True))
+
+    # Ordered by creation; a colleague's taken step and a done one are not shown.
+    assert seen("dc_organiser") == [mine.pk, waiting.pk]
+    assert seen("dc_secretary") == [colleagues.pk, waiting.pk]
+    assert seen("xs_organiser") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+def test_open_tasks_are_indexed_by_permission_and_case_or_addressee():
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "viewflow_task")
+    assert indexes["task_open_by_case"]["columns"] == ["owner_permission", "process_id"]
+    assert indexes["task_open_by_permission_object"]["columns"] == [
+        "owner_permission",
+        "owner_permission_obj_pk",
+    ]
