@@ -1,6 +1,7 @@
 import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -35,18 +36,25 @@ def _default_language():
 
 
 APPEND_ONLY = importlib.import_module("core.audit.migrations.0003_append_only_triggers")
+# Rows the migrations seed; each module's seed() is idempotent.
+SEEDS = [
+    importlib.import_module("workflows.rectification.migrations.0002_situations"),
+    importlib.import_module("workflows.vetting.migrations.0002_negative_list"),
+]
 
 
 @pytest.fixture
-def flushable_audit(django_db_serialized_rollback, transactional_db):
-    """For transactional tests (real processes, the live server).
+def flushable_audit(transactional_db):
+    """For every transactional test (real processes, the live server): request it.
 
-    The flush that empties the database after the test also takes the rows
-    the migrations seeded (situations, negative lists ...); serialized
-    rollback puts them back before each such test. On SQLite the flush
-    DELETEs rows, which the audit tables' triggers refuse (PostgreSQL flushes
-    with TRUNCATE, which they let through): the triggers are dropped just for
-    the flush and stand again for the next test."""
+    The flush that empties the database after such a test also takes the rows
+    the migrations seeded (situations, negative lists): they are seeded again
+    before each one. On SQLite the flush DELETEs rows, which the audit tables'
+    triggers refuse (PostgreSQL flushes with TRUNCATE, which they let
+    through): the triggers are dropped just for the flush and stand again for
+    the next test."""
+    for module in SEEDS:
+        module.seed(django_apps, None)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit_%_no_delete'")

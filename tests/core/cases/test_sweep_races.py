@@ -63,7 +63,7 @@ def per_deadline(action):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("batch", [7, 500])
-def test_three_dispatchers_act_on_each_deadline_exactly_once(postgres, batch):
+def test_three_dispatchers_act_on_each_deadline_exactly_once(postgres, flushable_audit, batch):
     county = build_demo_county()
     today = timezone.localdate()
     # Half are past due (a reminder and an overdue mark each), half only to be reminded.
@@ -84,7 +84,7 @@ def test_three_dispatchers_act_on_each_deadline_exactly_once(postgres, batch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_sweep_skips_a_case_a_step_holds_and_gets_it_next_time(postgres):
+def test_a_sweep_skips_a_case_a_step_holds_and_gets_it_next_time(postgres, flushable_audit):
     county = build_demo_county()
     today = timezone.localdate()
     held, free = start_probe_case(county, "sweep"), start_probe_case(county, "sweep")

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("contenders", [2, 4])
-def test_exactly_one_of_several_processes_completes_a_step(contenders):
+def test_exactly_one_of_several_processes_completes_a_step(flushable_audit, contenders):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are a PostgreSQL matter")
     county = build_demo_county()
