@@ -156,12 +156,17 @@ def _open_deadline(due):
     )
 
 
-def filter_inbox(tasks, *, flow=None, step=None, organisation=None, due=None, days=7, today):
-    """Narrow an inbox: `flow` a flow class, `step` a node, `organisation` the case's
+def filter_inbox(
+    tasks, *, flow=None, stage=None, step=None, organisation=None, due=None, days=7, today
+):
+    """Narrow an inbox: `flow` a flow class, `stage` the nodes of a stage, `step` a
+    node, `organisation` the case's
     organisation or one above it, `due` "overdue" or "soon" (due within `days`, not yet
     late). Earliest dates (the branch may act from then on) are never due."""
     if flow is not None:
         tasks = tasks.filter(process__flow_class=flow)
+    if stage is not None:
+        tasks = tasks.filter(flow_task__in=stage)
     if step is not None:
         tasks = tasks.filter(flow_task=step)
     if organisation is not None:

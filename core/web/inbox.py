@@ -50,6 +50,7 @@ def _step_label(node):
 
 class InboxFilter(forms.Form):
     flow = forms.ChoiceField(label=gettext_lazy("Procedure"), required=False)
+    stage = forms.ChoiceField(label=gettext_lazy("Stage"), required=False)
     step = forms.ChoiceField(label=gettext_lazy("Step"), required=False)
     organisation = forms.TypedChoiceField(
         label=gettext_lazy("Organisation"), coerce=int, required=False, empty_value=None
@@ -69,11 +70,17 @@ class InboxFilter(forms.Form):
 
     def __init__(self, data, *, organisations):
         super().__init__(data)
-        self.flows, self.steps = {}, {}
-        step_groups = []
+        self.flows, self.stages, self.steps = {}, {}, {}
+        step_groups, stage_choices = [], []
         for flow_class, nodes in flows_with_steps():
             label = flow_class.instance.app_label
             self.flows[label] = flow_class
+            # A procedure that names stages (member development's five) can be
+            # filtered by stage: the steps whose `stage` is that number.
+            for number, title in getattr(flow_class, "stages", {}).items():
+                key = f"{label}.{number}"
+                self.stages[key] = [n for n in nodes if getattr(n, "stage", None) == number]
+                stage_choices.append((key, f"{flow_class.process_title} · {number}. {title}"))
             choices = []
             for node in nodes:
                 self.steps[_step_key(flow_class, node)] = node
@@ -83,6 +90,7 @@ class InboxFilter(forms.Form):
         self.fields["flow"].choices = all_ + [
             (label, flow_class.process_title) for label, flow_class in self.flows.items()
         ]
+        self.fields["stage"].choices = all_ + stage_choices
         self.fields["step"].choices = all_ + step_groups
         self.organisations = {org.pk: org for org in organisations}
         self.fields["organisation"].choices = all_ + [
@@ -96,6 +104,7 @@ class InboxFilter(forms.Form):
         return filter_inbox(
             tasks,
             flow=self.flows.get(wanted.get("flow")),
+            stage=self.stages.get(wanted.get("stage")),
             step=self.steps.get(wanted.get("step")),
             organisation=self.organisations.get(wanted.get("organisation")),
             due=wanted.get("due") or None,

@@ -87,6 +87,7 @@ def decided(step, value):
 class RecruitmentFlow(CaseFlow):
     process_class = Recruitment
     process_title = _("Member development")
+    stages = STAGES
 
     # Stage 1 — 申请入党
     start = flow.StartHandle(this.start_case).Next(this.talk)  # 1 递交入党申请书

@@ -106,6 +106,8 @@ def test_filters_by_procedure_step_organisation_and_due_date_with_a_total(
     assert _ids(_inbox(client, flow="recruitment")) == {village.pk, community.pk}
     assert _ids(_inbox(client, flow="probe")) == {late.pk, soon.pk, quiet.pk}
     assert _ids(_inbox(client, step="recruitment.file_activist")) == {village.pk, community.pk}
+    assert _ids(_inbox(client, stage="recruitment.2")) == {village.pk, community.pk}
+    assert _ids(_inbox(client, stage="recruitment.3")) == set()
     community_pk = county.orgs["dongcheng_community_1"].pk
     assert _ids(_inbox(client, organisation=community_pk)) == {quiet.pk, community.pk}
     assert _ids(_inbox(client, flow="probe", due="overdue")) == {late.pk}
