@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -117,3 +118,26 @@ class Deadline(models.Model):
     @property
     def is_overdue(self):
         return self.overdue_at is not None and self.state == DeadlineState.OPEN
+
+
+class CaseDocument(models.Model):
+    """A document a procedure's services file on a case; never changed. Each
+    procedure adds its link to the case, its kinds of document and where its
+    files are kept."""
+
+    step = models.CharField(_("step"), max_length=64)
+    dated = models.DateField(_("date"))
+    text = models.TextField(_("content"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["dated", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.dated}"

@@ -6,11 +6,10 @@ against; `Record` holds each document the 细则 asks for, with the hash of any
 uploaded file (the same hash goes into the audit event).
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.cases.models import Case
+from core.cases.models import Case, CaseDocument
 
 
 class Recruitment(Case):
@@ -113,27 +112,14 @@ class RecordKind(models.TextChoices):
     TRANSFER = "transfer", _("Transfer of materials")
 
 
-class Record(models.Model):
+class Record(CaseDocument):
     """A document of the case; written only by the services, never changed."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
     kind = models.CharField(_("document"), max_length=32, choices=RecordKind.choices)
-    step = models.CharField(_("step"), max_length=64)
-    dated = models.DateField(_("date"))
-    text = models.TextField(_("content"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
     file = models.FileField(_("file"), upload_to="recruitment/%Y/%m/", blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(CaseDocument.Meta):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        ordering = ["dated", "pk"]
         indexes = [models.Index(fields=["case", "kind"])]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.dated}"

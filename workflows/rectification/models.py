@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.cases.models import Case
+from core.cases.models import Case, CaseDocument
 
 
 class ScreeningRoundCase(Case):
@@ -453,27 +453,14 @@ class DocumentKind(models.TextChoices):
     LOOK_BACK = "look_back", _("Look-back report")
 
 
-class Document(models.Model):
+class Document(CaseDocument):
     """A written record of a rectification case; written only by the services, never changed."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rectification_documents")
     kind = models.CharField(_("document"), max_length=24, choices=DocumentKind.choices)
-    step = models.CharField(_("step"), max_length=64)
-    dated = models.DateField(_("date"))
-    text = models.TextField(_("content"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
     file = models.FileField(_("file"), upload_to="rectification/%Y/%m/", blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(CaseDocument.Meta):
         verbose_name = _("rectification document")
         verbose_name_plural = _("rectification documents")
-        ordering = ["dated", "pk"]
         indexes = [models.Index(fields=["case", "kind"])]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.dated}"
