@@ -5,9 +5,11 @@ import json
 from dataclasses import dataclass
 from datetime import UTC
 
+import psycopg
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.pq import Format
 
 from core.audit.models import AuditAnchor, AuditEvent
 
@@ -23,24 +25,36 @@ def plain_json(data):
     return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
 
 
-def event_hash(event) -> str:
+# The fields an event's hash covers, in the order verify() reads them.
+HASHED = (
+    "chain", "seq", "case_id", "task_id", "action", "step", "actor_id", "actor_name",
+    "actor_role", "actor_organisation_id", "opinion", "data", "created_at", "prev_hash",
+)  # fmt: skip
+
+
+def _hash_of(chain, seq, case, task, action, step, actor, actor_name, actor_role,
+             actor_organisation, opinion, data, created_at, prev) -> str:  # fmt: skip
     payload = {
-        "chain": event.chain,
-        "seq": event.seq,
-        "case": event.case_id,
-        "task": event.task_id,
-        "action": event.action,
-        "step": event.step,
-        "actor": event.actor_id,
-        "actor_name": event.actor_name,
-        "actor_role": event.actor_role,
-        "actor_organisation": event.actor_organisation_id,
-        "opinion": event.opinion,
-        "data": event.data,
-        "created_at": event.created_at.astimezone(UTC).isoformat(),
-        "prev": event.prev_hash,
+        "chain": chain,
+        "seq": seq,
+        "case": case,
+        "task": task,
+        "action": action,
+        "step": step,
+        "actor": actor,
+        "actor_name": actor_name,
+        "actor_role": actor_role,
+        "actor_organisation": actor_organisation,
+        "opinion": opinion,
+        "data": data,
+        "created_at": created_at.astimezone(UTC).isoformat(),
+        "prev": prev,
     }
     return hashlib.sha256(_canonical(payload)).hexdigest()
+
+
+def event_hash(event) -> str:
+    return _hash_of(*(getattr(event, field) for field in HASHED))
 
 
 def anchor_hash(anchor) -> str:
@@ -129,32 +143,55 @@ class Report:
 
 def verify(chain=None) -> Report:
     """Recompute every chain (or one) and the anchors; list the first break of each."""
-    events = AuditEvent.objects.order_by("chain", "seq")
-    if chain:
-        events = events.filter(chain=chain)
     breaks, broken_chains = [], set()
     count = chains = 0
     current, expected_seq, prev = None, 1, GENESIS
-    for event in events.iterator(chunk_size=5000):
+    for pk, *hashed, digest in _rows(chain):
         count += 1
-        if event.chain != current:
-            current, expected_seq, prev, chains = event.chain, 1, GENESIS, chains + 1
-        if event.chain in broken_chains:
+        event_chain, seq, prev_hash = hashed[0], hashed[1], hashed[-1]
+        if event_chain != current:
+            current, expected_seq, prev, chains = event_chain, 1, GENESIS, chains + 1
+        if event_chain in broken_chains:
             continue
-        where = f"event {event.pk} ({event.chain} #{event.seq})"
         reason = None
-        if event.seq != expected_seq:
-            reason = f"sequence jumps from {expected_seq - 1} to {event.seq}: events are missing"
-        elif event.prev_hash != prev:
+        if seq != expected_seq:
+            reason = f"sequence jumps from {expected_seq - 1} to {seq}: events are missing"
+        elif prev_hash != prev:
             reason = "does not link to the event before it"
-        elif event_hash(event) != event.hash:
+        elif _hash_of(*hashed) != digest:
             reason = "its content was changed after it was written"
         if reason:
-            breaks.append(Break(where, reason))
-            broken_chains.add(event.chain)
-        expected_seq, prev = event.seq + 1, event.hash
+            breaks.append(Break(f"event {pk} ({event_chain} #{seq})", reason))
+            broken_chains.add(event_chain)
+        expected_seq, prev = seq + 1, digest
     anchors = 0 if chain else _verify_anchors(breaks)
     return Report(events=count, chains=chains, anchors=anchors, breaks=breaks)
+
+
+def _rows(chain):
+    """The events as plain tuples (pk, *HASHED, hash), in chain order.
+
+    Building a model instance per event was most of the time verify spent in
+    Python. On PostgreSQL the whole-database walk also skips Django's loaders:
+    Django parses every timestamptz in pure Python, psycopg's own loaders do
+    it in C (sizing: 23,600 -> 33,500 events/s from plain tuples alone)."""
+    events = AuditEvent.objects.order_by("chain", "seq")
+    if chain:
+        events = events.filter(chain=chain)
+    events = events.values_list("pk", *HASHED, "hash")
+    if chain or connection.vendor != "postgresql":
+        yield from events.iterator(chunk_size=5000)
+        return
+    sql, params = events.query.sql_with_params()
+    with transaction.atomic(), connection.connection.cursor(name="verify_audit") as cursor:
+        for name in ("timestamptz", "jsonb"):
+            info = psycopg.adapters.types[name]
+            cursor.adapters.register_loader(
+                info.oid, psycopg.adapters.get_loader(info.oid, Format.TEXT)
+            )
+        cursor.itersize = 5000
+        cursor.execute(sql, params)
+        yield from cursor
 
 
 def _verify_anchors(breaks) -> int:
