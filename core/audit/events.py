@@ -1,6 +1,7 @@
 """The events services write, one function per kind (the chain key is chosen here)."""
 
 from core.audit.chain import append
+from core.audit.models import AuditEvent
 
 
 class Action:
@@ -40,6 +41,12 @@ def case_event(*, case, action, actor=None, role=None, task=None, step="", opini
         opinion=opinion,
         data=data or {},
     )
+
+
+def system_case_event(*, case, action, step, data) -> AuditEvent:
+    """An event no person caused (the deadline sweep), unsaved: for `append_many`.
+    Its fields are those `case_event` writes without an actor."""
+    return AuditEvent(chain=case_chain(case), case=case, action=action, step=step, data=data)
 
 
 def role_changed(*, actor, assignment, action):

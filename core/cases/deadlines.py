@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS
 
-from core.audit.events import Action, case_event
+from core.audit.chain import append_many
+from core.audit.events import Action, system_case_event
 from core.cases.models import Case, Deadline, DeadlineState
 from core.notifications import announce
 from core.notifications.services import retry_emails
@@ -93,8 +94,7 @@ def sweep(today: date | None = None, batch=500) -> dict:
             locked = _lock_cases(case_ids)
             counts["skipped"] += len(set(case_ids) - set(locked))
             rows = _due_rows(today).filter(case_id__in=locked).select_related("case")
-            for row in rows.order_by("pk"):
-                _act_on(row, today, counts)
+            _act_on(list(rows.order_by("pk")), today, counts)
 
 
 def _lock_cases(case_ids):
@@ -104,27 +104,32 @@ def _lock_cases(case_ids):
     return list(cases.values_list("pk", flat=True))
 
 
-def _act_on(row, today, counts):
+def _act_on(rows, today, counts):
+    """Remind and mark overdue a batch of due rows with a fixed number of queries
+    (events, notifications and row updates each written at once): one at a time,
+    a sweep of 100,000 timers took 14 minutes (docs/sizing.md)."""
     now = timezone.now()
-    data = {"deadline": row.pk, "kind": row.kind, "rule": row.rule, "due_on": row.due_on}
-    if row.reminded_at is None and row.remind_on <= today:
-        row.reminded_at = now
-        counts["reminded"] += 1
-        case_event(
-            case=row.case,
-            action=Action.DEADLINE_REMINDED,
-            step=row.kind,
-            data={**data, "responsible": row.responsible_id},
-        )
-        announce.deadline_reminder(row)
-    if row.overdue_at is None and not row.is_earliest and row.due_on < today:
-        row.overdue_at = now
-        counts["overdue"] += 1
-        case_event(
-            case=row.case,
-            action=Action.DEADLINE_OVERDUE,
-            step=row.kind,
-            data={**data, "escalated_to": row.escalate_to_id},
-        )
-        announce.deadline_overdue(row)
-    row.save(update_fields=["reminded_at", "overdue_at"])
+    reminded = [r for r in rows if r.reminded_at is None and r.remind_on <= today]
+    overdue = [r for r in rows if r.overdue_at is None and not r.is_earliest and r.due_on < today]
+    reminding, escalating = {r.pk for r in reminded}, {r.pk for r in overdue}
+    events = []
+    for row in rows:
+        data = {"deadline": row.pk, "kind": row.kind, "rule": row.rule, "due_on": row.due_on}
+        if row.pk in reminding:
+            events.append(
+                _event(row, Action.DEADLINE_REMINDED, data, responsible=row.responsible_id)
+            )
+        if row.pk in escalating:
+            events.append(
+                _event(row, Action.DEADLINE_OVERDUE, data, escalated_to=row.escalate_to_id)
+            )
+    append_many(events)
+    announce.deadlines_due(reminded, overdue)
+    Deadline.objects.filter(pk__in=reminding).update(reminded_at=now)
+    Deadline.objects.filter(pk__in=escalating).update(overdue_at=now)
+    counts["reminded"] += len(reminded)
+    counts["overdue"] += len(overdue)
+
+
+def _event(row, action, data, **more):
+    return system_case_event(case=row.case, action=action, step=row.kind, data={**data, **more})

@@ -124,10 +124,29 @@ def users_who_may_take(task, case=None):
     return holders([task_permission(task)], organisation.ancestor_ids_str())
 
 
-def officers_of(organisation_pks):
-    """The people who act for these organisations themselves (a branch's secretary and
-    organising member, a township's secretary and organiser), not those above them."""
-    return holders(ACTING, [pk for pk in organisation_pks if pk is not None])
+def officers_by_organisation(organisation_pks):
+    """{organisation pk: [users]} of the people who act for each organisation
+    itself (a branch's secretary and organising member, a township's secretary
+    and organiser), not those above it; two queries for any number."""
+    wanted = {pk for pk in organisation_pks if pk is not None}
+    grants = set(
+        UserObjectPermission.objects.filter(
+            permission__codename__in=ACTING,
+            permission__content_type__app_label="organisations",
+            content_type=ContentType.objects.get_for_model(Organisation),
+            object_pk__in=[str(pk) for pk in wanted],
+        ).values_list("object_pk", "user_id")
+    )
+    users = (
+        get_user_model()
+        .objects.filter(pk__in={user for _, user in grants}, is_active=True)
+        .in_bulk()
+    )
+    found = {}
+    for object_pk, user in sorted(grants, key=lambda grant: grant[1]):
+        if user in users:
+            found.setdefault(int(object_pk), []).append(users[user])
+    return found
 
 
 # --- The inbox page: its filters ---------------------------------------------

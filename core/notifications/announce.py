@@ -8,10 +8,10 @@ with gettext_noop; the reader's language is chosen when they are shown.
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
-from core.flowkit.selectors import MAX_RECIPIENTS, officers_of, users_who_may_take
+from core.flowkit.selectors import MAX_RECIPIENTS, officers_by_organisation, users_who_may_take
 from core.notifications.links import case_link, task_link
 from core.notifications.models import Kind
-from core.notifications.services import notify
+from core.notifications.services import notify, notify_many
 
 
 def _step_params(task, case):
@@ -44,31 +44,42 @@ def _deadline_params(deadline):
     }
 
 
-def deadline_reminder(deadline):
-    notify(
-        officers_of([deadline.responsible_id])[:MAX_RECIPIENTS],
-        kind=Kind.REMINDER,
-        title=gettext_noop("Due on %(due)s: %(what)s"),
-        body=gettext_noop("%(case)s: “%(what)s” is due on %(due)s."),
-        params=_deadline_params(deadline),
-        case=deadline.case,
-        link=case_link(deadline.case),
+REMINDER = {
+    "kind": Kind.REMINDER,
+    "title": gettext_noop("Due on %(due)s: %(what)s"),
+    "body": gettext_noop("%(case)s: “%(what)s” is due on %(due)s."),
+}
+# The responsible organisation and the one the miss is escalated to both hear of it.
+OVERDUE = {
+    "kind": Kind.OVERDUE,
+    "title": gettext_noop("Overdue since %(due)s: %(what)s"),
+    "body": gettext_noop(
+        "%(case)s: “%(what)s” was due on %(due)s and is not done; "
+        "the higher organisation has been told."
+    ),
+}
+
+
+def deadlines_due(reminded, overdue):
+    """Remind the officers responsible for `reminded`, and tell those responsible
+    for `overdue` and those it is escalated to; one query for all the recipients."""
+    officers = officers_by_organisation(
+        {d.responsible_id for d in reminded + overdue} | {d.escalate_to_id for d in overdue}
     )
 
+    def notice(deadline, text, organisations):
+        recipients = {u.pk: u for pk in organisations for u in officers.get(pk, [])}
+        fields = {
+            **text,
+            "params": _deadline_params(deadline),
+            "case": deadline.case,
+            "link": case_link(deadline.case),
+        }
+        return sorted(recipients.values(), key=lambda u: u.pk)[:MAX_RECIPIENTS], fields
 
-def deadline_overdue(deadline):
-    """The responsible organisation and the one the miss is escalated to both hear of it."""
-    notify(
-        officers_of([deadline.responsible_id, deadline.escalate_to_id])[:MAX_RECIPIENTS],
-        kind=Kind.OVERDUE,
-        title=gettext_noop("Overdue since %(due)s: %(what)s"),
-        body=gettext_noop(
-            "%(case)s: “%(what)s” was due on %(due)s and is not done; "
-            "the higher organisation has been told."
-        ),
-        params=_deadline_params(deadline),
-        case=deadline.case,
-        link=case_link(deadline.case),
+    notify_many(
+        [notice(d, REMINDER, [d.responsible_id]) for d in reminded]
+        + [notice(d, OVERDUE, [d.responsible_id, d.escalate_to_id]) for d in overdue]
     )
 
 
