@@ -47,6 +47,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The last sign of life of a running job (its claim, then each progress
+    # write): core.imports.housekeeping gives up a job silent for too long.
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("import job")

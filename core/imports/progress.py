@@ -36,7 +36,10 @@ class Progress:
             self.side = type(default)(dict(default.settings_dict), alias="imports_progress")
             table = ImportJob._meta.db_table
             quote = default.ops.quote_name
-            self.sql = f"UPDATE {quote(table)} SET {quote('rows_done')} = %s WHERE id = %s"
+            self.sql = (
+                f"UPDATE {quote(table)} SET {quote('rows_done')} = %s, "
+                f"{quote('progress_at')} = now() WHERE id = %s"
+            )
 
     def advance(self):
         self.done += 1

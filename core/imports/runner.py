@@ -33,8 +33,9 @@ class Outcome:
 
 def run(job_pk):
     # Claiming the job is one UPDATE: a redelivered task finds it taken and stops.
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_pk, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, started_at=timezone.now()
+        state=JobState.RUNNING, started_at=now, progress_at=now
     )
     if not claimed:
         return
@@ -56,7 +57,8 @@ def run(job_pk):
                 _finish(job, outcome)
     if not job.dry_run:
         # The sheet holds whole ID numbers in clear: once imported (or refused) it is
-        # not kept. A dry run's file stays until it is imported from the dry run's page.
+        # not kept. A dry run's file stays until it is imported from the dry run's page,
+        # or for two days (core.imports.housekeeping).
         job.file.storage.delete(job.file.name)
 
 
@@ -121,16 +123,15 @@ def _finish(job, outcome):
     job.rows_imported = outcome.imported if kept else 0
     job.report = outcome.problems
     job.finished_at = timezone.now()
-    job.save(
-        update_fields=[
-            "state",
-            "rows_done",
-            "rows_total",
-            "rows_imported",
-            "report",
-            "finished_at",
-        ]
+    fields = ["state", "rows_done", "rows_total", "rows_imported", "report", "finished_at"]
+    finished = ImportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
+        **{field: getattr(job, field) for field in fields}
     )
+    if not finished:
+        # Given up as stalled by the housekeeping meanwhile (its report says
+        # nothing was imported): keep it true.
+        transaction.set_rollback(True)
+        return
     append(
         chain=f"import:{job.pk}",
         action=IMPORT_FINISHED,

@@ -77,7 +77,7 @@ def import_checked_file(*, actor, job):
         raise ValidationError(
             _("Only a dry run that found no bad rows can be imported."), code="not_checked"
         )
-    if not job.file.storage.exists(job.file.name):
+    if not job.file or not job.file.storage.exists(job.file.name):
         raise ValidationError(
             _("The file of this dry run is no longer kept: upload it again."), code="file_gone"
         )

@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.cases.tasks.sweep_deadlines",
         "schedule": crontab(minute="*/15"),
     },
+    "tidy-imports": {
+        "task": "core.imports.tasks.tidy_imports",
+        "schedule": crontab(minute=35),
+    },
     "fire-flow-timers": {
         "task": "core.cases.tasks.fire_flow_timers",
         "schedule": 60.0,
