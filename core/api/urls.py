@@ -15,4 +15,5 @@ urlpatterns = [
     path("recruitment/", include("workflows.recruitment.api")),
     path("rectification/", include("workflows.rectification.api")),
     path("vetting/", include("workflows.vetting.api")),
+    path("oversight/", include("core.oversight.api")),
 ]

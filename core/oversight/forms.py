@@ -26,3 +26,61 @@ class PlanForm(forms.Form):
             .filter(Q(pk=township.pk) | Q(kind__in=BRANCH_KINDS))
             .order_by("path")
         )
+
+
+class PoorVillageForm(forms.Form):
+    """A village put on the county's list of poor villages, or taken off it, on a day."""
+
+    # Required, but True and False are both answers: checked in clean_listed.
+    listed = forms.NullBooleanField(
+        label=_("On the list"),
+        help_text=_("true to put the village on the list, false to take it off."),
+    )
+    on = forms.DateField(
+        label=_("Date"),
+        required=False,
+        help_text=_("The day it is put on the list or taken off; today when left empty."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_listed(self):
+        listed = self.cleaned_data["listed"]
+        if listed is None:
+            raise forms.ValidationError(
+                _("Say whether the village goes on the list or off it."), code="required"
+            )
+        return listed
+
+
+class VillageFilterForm(forms.Form):
+    """Narrows the county's villages on the page: a county has hundreds."""
+
+    township = forms.ModelChoiceField(
+        label=_("Township"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("All"),
+    )
+    name = forms.CharField(label=_("Name contains"), required=False, max_length=50)
+    listed = forms.ChoiceField(
+        label=_("On the list"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Listed")), ("no", _("Not listed"))],
+    )
+
+    def __init__(self, *args, townships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships.order_by("path")
+
+    def filter(self, villages):
+        """The villages the valid filters leave (all of them when none is valid)."""
+        if not self.is_valid():
+            return villages
+        wanted = self.cleaned_data
+        if wanted["township"]:
+            villages = villages.filter(path__startswith=wanted["township"].path)
+        if wanted["name"]:
+            villages = villages.filter(name__icontains=wanted["name"])
+        if wanted["listed"]:
+            villages = villages.filter(poor_village__isnull=wanted["listed"] == "no")
+        return villages

@@ -5,6 +5,9 @@ organiser, on their own township) and of file_for_county (the county
 organisation department, on every township). Anyone else is refused (403);
 a township asking for another township finds nothing (404).
 
+The list of poor villages is kept by the county organisation department alone
+(file_for_county): `villages_to_keep` is what it may list, 403 for anyone else.
+
 Every figure is counted in the database, so a page costs the same few queries
 however many cases the township holds. `township_figures` is what both the
 page and data.json show.
@@ -33,7 +36,7 @@ from core.cases.models import Case, Deadline, DeadlineState
 from core.cases.selectors import open_deadlines_by_case
 from core.flowkit.errors import NotPermitted
 from core.flowkit.selectors import OPEN
-from core.organisations.models import Organisation, OrganisationKind, Tier
+from core.organisations.models import Domain, Organisation, OrganisationKind, Tier
 from core.oversight import pack
 from core.oversight.models import DevelopmentPlan, PoorVillage
 from core.oversight.rules import BRANCH_KINDS
@@ -46,6 +49,8 @@ from workflows.recruitment.selectors import admissions_under
 from workflows.rectification.pack import NO_DEVELOPMENT_YEARS
 
 OVERSEEING = ("file_for_county", "review_for_township")
+# The list of poor villages is the county's: only the county organisation department keeps it.
+KEEPING_THE_LIST = ("file_for_county",)
 
 # "Under 35" is the age on the day the branch meeting admitted the person: the
 # 入党时间 from which probation runs (R1.21), the date party statistics use.
@@ -88,6 +93,57 @@ def overseen_township(user, pk):
     if not oversees_anything(user):
         raise NotPermitted(_("Only a township committee or the county oversees a township."))
     return get_object_or_404(townships_overseen(user), pk=pk)
+
+
+# --- The county's list of poor villages ---------------------------------------------
+
+
+def _keeper_roots(user):
+    return [root for codename in KEEPING_THE_LIST for root in scope_roots(user, codename)]
+
+
+def keeps_poor_villages(user) -> bool:
+    return bool(_keeper_roots(user))
+
+
+def villages_to_keep(user):
+    """The village branches under the user's grants to keep the list (the organisations
+    rules.check_poor_village accepts), each with `listed_on` (None while off the
+    list), in tree order so a township's villages come together; and the townships
+    above them. 403 for whoever keeps no list."""
+    roots = _keeper_roots(user)
+    if not roots:
+        raise NotPermitted(
+            _("Only the county organisation department keeps the list of poor villages.")
+        )
+    under = Organisation.objects.subtree_of_any(roots)
+    villages = (
+        under.filter(domain=Domain.VILLAGE, kind__in=BRANCH_KINDS)
+        .annotate(listed_on=F("poor_village__listed_on"))
+        .order_by("path")
+    )
+    return villages, under.filter(kind=OrganisationKind.COMMITTEE, tier=Tier.TOWNSHIP)
+
+
+def poor_villages_seen(user, township=None):
+    """The listed villages a township committee or the county oversees (of `township`
+    alone, if given), in tree order. 403 without an oversight role."""
+    if not oversees_anything(user):
+        raise NotPermitted(_("Only a township committee or the county oversees a township."))
+    roots = [township] if township else _roots(user)
+    return (
+        PoorVillage.objects.filter(organisation__in=Organisation.objects.subtree_of_any(roots))
+        .select_related("organisation")
+        .order_by("organisation__path")
+    )
+
+
+def plans_of(township, year=None):
+    """The development plans of the township and its branches, by year then tree order."""
+    plans = DevelopmentPlan.objects.filter(organisation__path__startswith=township.path)
+    if year is not None:
+        plans = plans.filter(year=year)
+    return plans.select_related("organisation").order_by("year", "organisation__path")
 
 
 # --- Cases -------------------------------------------------------------------------

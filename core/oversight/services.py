@@ -15,7 +15,7 @@ from core.flowkit.services import acting_role
 from core.organisations.models import Organisation
 from core.oversight import rules
 from core.oversight.models import DevelopmentPlan, PoorVillage
-from core.oversight.selectors import OVERSEEING, oversees, oversees_anything
+from core.oversight.selectors import KEEPING_THE_LIST, OVERSEEING, oversees, oversees_anything
 
 
 class Action:
@@ -34,6 +34,12 @@ def _authorise(actor, organisation, codenames):
     if oversees_anything(actor) and not oversees(actor, organisation):
         raise NotVisible(_("No such organisation."))
     raise NotPermitted(_("Your roles do not allow this for %(org)s.") % {"org": organisation})
+
+
+def authorise_listing(actor, organisation):
+    """Refuse (404/403) as list_poor_village would, so a page or the API can answer
+    before it reads the form; the service checks again in its transaction."""
+    return _authorise(actor, organisation, KEEPING_THE_LIST)
 
 
 def _locked(organisation):
@@ -84,9 +90,8 @@ def enter_plan(
 
 @transaction.atomic
 def list_poor_village(*, actor, organisation, listed, on=None):
-    """Put a village on the county's list of poor villages, or take it off.
-    The list is the county's: only the county organisation department keeps it."""
-    role = _authorise(actor, organisation, ("file_for_county",))
+    """Put a village on the county's list of poor villages, or take it off."""
+    role = authorise_listing(actor, organisation)
     organisation = _locked(organisation)
     on = on or timezone.localdate()
     if listed:

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.township, name="township"),
     path("<int:pk>/data.json", views.data, name="data"),
     path("<int:pk>/plan/", views.plan, name="plan"),
+    path("poor-villages/", views.poor_villages, name="poor-villages"),
+    path("poor-villages/<int:pk>/", views.poor_village, name="poor-village"),
 ]

@@ -207,6 +207,17 @@ def overseen(ok):
     return {**only(OVERSEERS, ok), "other_township": 404}
 
 
+def listed_by_county(ok):
+    """The list of poor villages is the county's: its own township is refused the
+    village (403), another township does not see it (404)."""
+    return {**only({"county"}, ok), "other_township": 404}
+
+
+def listing_body(world):
+    """The village branch put on the list of poor villages (a form or a JSON body)."""
+    return {"listed": True, "on": "2025-03-01"}
+
+
 AUDITORS = {"auditor", "county"}  # read_audit: the auditor and the county department
 # An audit export is recorded in the audit log: a lawful write, on every method.
 AUDIT_EXPORT = Entry(
@@ -487,6 +498,27 @@ MATRIX = {
     "oversight:township": Entry(township_of, any_method(overseen(200))),
     "oversight:data": Entry(township_of, any_method(overseen(200))),
     "oversight:plan": Entry(township_of, {"POST": overseen(400)}),
+    "oversight:poor-villages": Entry(no_object, any_method(only({"county"}, 200))),
+    # A whole body: only the county's list changes; everyone else is refused it.
+    "oversight:poor-village": Entry(
+        organisation_of,
+        {"POST": listed_by_county(302)},
+        body=listing_body,
+        lawful=frozenset({("POST", "county")}),
+    ),
+    "api-oversight-plans": Entry(
+        township_of, {"GET": overseen(200), "POST": overseen(400)}, api=True
+    ),
+    "api-oversight-poor-villages": Entry(
+        no_object, {"GET": only(OVERSEERS | {"other_township"}, 200)}, api=True
+    ),
+    "api-oversight-poor-village": Entry(
+        organisation_of,
+        {"POST": listed_by_county(200)},
+        body=listing_body,
+        api=True,
+        lawful=frozenset({("POST", "county")}),
+    ),
     # core.auditing: the audit workspace, for those who read the audit log.
     "auditing:index": Entry(no_object, any_method(only(AUDITORS, 200))),
     "auditing:compliance": Entry(no_object, any_method(only(AUDITORS, 200))),

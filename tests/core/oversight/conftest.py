@@ -1,4 +1,4 @@
-"""A township's worth of cases for the oversight figures.
+"""A township's worth of cases for the oversight figures, and a neighbouring county.
 
 東城 (dongcheng): two admissions approved on the same day in the village branch
 (one young graduate, one older person with junior-high schooling), one
@@ -12,7 +12,10 @@ import pytest
 from django.utils import timezone
 
 from core.demo import add_person
+from core.organisations.models import Domain, Organisation, OrganisationKind, Tier
 from core.people.choices import Education, PartyStatus
+from core.roles import services as roles
+from core.roles.catalogue import Role
 from workflows.recruitment import scenario
 from workflows.recruitment.models import Dossier
 
@@ -85,3 +88,40 @@ def township(county, actors):
     town.admitted_on = dossiers[0].approved_on
     assert {d.approved_on for d in dossiers} == {town.admitted_on}
     return town
+
+
+@pytest.fixture
+def neighbour(county):
+    """A second county (邻县) with its organisation department (`nb_staff`), a township
+    (`nb_organiser`) and a village branch, added to the demo county's dictionaries."""
+    C, D, B = OrganisationKind.COMMITTEE, OrganisationKind.DEPARTMENT, OrganisationKind.BRANCH
+    shape = [
+        ("nb_county", "中共邻县委员会", C, Tier.COUNTY, None, Domain.OTHER),
+        ("nb_org_dept", "中共邻县委组织部", D, Tier.COUNTY, "nb_county", Domain.ORGAN),
+        ("nb_township", "中共南岭镇委员会", C, Tier.TOWNSHIP, "nb_county", Domain.OTHER),
+        ("nb_village", "南岭镇北坡村党支部", B, Tier.GRASSROOTS, "nb_township", Domain.VILLAGE),
+    ]
+    for key, name, kind, tier, parent, domain in shape:
+        county.orgs[key] = Organisation.objects.create(
+            name=name,
+            code=key,
+            kind=kind,
+            tier=tier,
+            parent=county.orgs.get(parent),
+            domain=domain,
+        )
+    for username, name, org_key, role in [
+        ("nb_staff", "邻县干部", "nb_org_dept", Role.COUNTY_ORG_STAFF),
+        ("nb_organiser", "邻县组织委员", "nb_township", Role.TOWNSHIP_ORGANISER),
+    ]:
+        person = add_person(
+            county, username, name, org_key, birth=date(1980, 1, 1), username=username
+        )
+        roles.grant_role(
+            actor=None,
+            person=person,
+            role=role,
+            organisation=county.orgs[org_key],
+            starts_on=date(2024, 1, 1),
+        )
+    return county
