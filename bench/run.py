@@ -17,6 +17,7 @@ import random
 import sys
 import time
 from datetime import timedelta
+from urllib.parse import quote, urlencode
 
 from bench.generate import in_processes, setup
 from bench.output import say, table
@@ -176,8 +177,10 @@ def _busiest(role, level):
 def pages(figures, url, repeat):
     from viewflow.workflow.status import PROCESS
 
+    from core.auditing.search import SearchForm
     from core.cases.models import Case
     from core.organisations.models import Organisation, Tier
+    from core.organisations.picker import as_text
     from core.roles.catalogue import Role
     from core.roles.models import RoleAssignment
 
@@ -197,10 +200,17 @@ def pages(figures, url, repeat):
         tier=Tier.COUNTY, parent__parent_id=province_auditor.organisation_id
     ).first()
     today = Case.objects.order_by("-created").values_list("created", flat=True).first().date()
-    search = (
-        f"/auditing/?name=王&organisation={county.pk}"
-        f"&date_from={today - timedelta(days=365)}&date_to={today}"
+    # The organisation as the picker writes it ("name（code）").
+    criteria = {"name": "王", "organisation": as_text(county)}
+    criteria |= {"date_from": today - timedelta(days=365), "date_to": today}
+    search = f"/auditing/?{urlencode(criteria)}"
+    # The picker's lookup, as one types: a county's name (one match), and the
+    # worst case, a text in every branch's name (~46,000 matches ranked).
+    picker = SearchForm.base_fields["organisation"]
+    lookup = "/organisations/lookup/?" + urlencode(
+        {"scope": picker.scope, "kind": picker.kinds}, doseq=True
     )
+    county_name = county.name.removeprefix("中共").removesuffix("委员会")
     plan = {
         "inbox, branch secretary": (branch_sec, ["/"]),
         "inbox, township organiser": (organiser, ["/"]),
@@ -208,6 +218,14 @@ def pages(figures, url, repeat):
         "case page with full history": (staff, [f"/recruitment/cases/{pk}/" for pk in done]),
         "auditor search (city auditor)": (city_auditor.person.user.username, [search]),
         "auditor search (province auditor)": (province_auditor.person.user.username, [search]),
+        "organisation lookup, a county's name (province auditor)": (
+            province_auditor.person.user.username,
+            [f"{lookup}&q={quote(county_name)}"],
+        ),
+        "organisation lookup, 党支部 (province auditor)": (
+            province_auditor.person.user.username,
+            [f"{lookup}&q={quote('党支部')}"],
+        ),
     }
     requests = []
     for label, (username, paths) in plan.items():

@@ -12,5 +12,6 @@ urlpatterns = [
     path("oversight/", include("core.oversight.urls")),
     path("auditing/", include("core.auditing.urls")),
     path("imports/", include("core.imports.urls")),
+    path("organisations/", include("core.organisations.urls")),
     path("", include("core.web.urls")),
 ]

@@ -21,8 +21,9 @@ from core.audit.models import AuditEvent
 from core.flowkit.flows import CaseFlow
 from core.flowkit.selectors import OPEN, cases_visible_to
 from core.organisations.models import OrganisationKind
+from core.organisations.picker import OrganisationField
 from core.people import crypto, idnumber
-from core.roles.scope import organisations_in_scope
+from core.people.names import name_contains
 
 
 def _subclasses(cls):
@@ -65,8 +66,16 @@ STEP_STATES = {"current": OPEN, "passed": [STATUS.DONE], "": OPEN + [STATUS.DONE
 class SearchForm(forms.Form):
     name = forms.CharField(label=_("Name contains"), required=False, max_length=64)
     id_number = forms.CharField(label=_("Whole ID number"), required=False, max_length=24)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation and everything under it"), queryset=None, required=False
+    # A picker, not a drop-down: a province auditor's scope holds ~50,000 organisations.
+    organisation = OrganisationField(
+        label=_("Organisation and everything under it"),
+        required=False,
+        scope="view_cases",
+        kinds=[
+            OrganisationKind.COMMITTEE,
+            OrganisationKind.GENERAL_BRANCH,
+            OrganisationKind.BRANCH,
+        ],
     )
     step = forms.ChoiceField(label=_("Step"), required=False)
     step_state = forms.ChoiceField(
@@ -80,9 +89,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, data, *, user):
         super().__init__(data)
-        self.fields["organisation"].queryset = organisations_in_scope(user, "view_cases").exclude(
-            kind__in=[OrganisationKind.GROUP, OrganisationKind.DEPARTMENT]
-        )
+        self.fields["organisation"].limit_to(user)
         self.fields["step"].choices = [("", _("any step"))] + step_choices()
 
     def clean_id_number(self):
@@ -116,7 +123,7 @@ def search(user, data):
     """The visible cases matching the form's cleaned `data`, newest first."""
     cases = cases_visible_to(user).select_related("organisation", "township", "subject")
     if data.get("name"):
-        cases = cases.filter(subject__name__icontains=data["name"])
+        cases = cases.filter(name_contains("subject__name", data["name"]))
     if data.get("id_number"):
         cases = cases.filter(subject__id_number_digest=crypto.digest(data["id_number"]))
     if data.get("organisation"):

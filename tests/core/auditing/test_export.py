@@ -109,6 +109,18 @@ def test_a_search_result_exported_to_excel(auditor, auditor_user, cases, county)
     assert event.data["cases_sha256"] == export.digest_of([cases[1].pk])
 
 
+def test_a_search_by_organisation_records_the_organisation_resolved(
+    auditor, auditor_user, cases, county
+):
+    """The typed or picked text is resolved again for the export; the audit log
+    keeps the organisation's key."""
+    response = auditor.get(reverse("auditing:export-xlsx"), {"organisation": "石门村"})
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert [row[0] for row in book.worksheets[0].iter_rows(values_only=True)][1:] == [cases[1].pk]
+    [event] = _exports(auditor_user)
+    assert event.data["criteria"]["organisation"] == county.orgs["xishan_village"].pk
+
+
 def test_a_search_by_id_number_keeps_the_number_out_of_the_audit_log(
     auditor, auditor_user, cases, county
 ):

@@ -2,6 +2,7 @@
 only in their grant, only with read_audit, in a flat number of queries."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.urls import reverse
 from core.audit.models import AuditEvent
 from core.auditing.search import step_choices
 from core.demo import add_person
+from core.organisations.picker import as_text
 from core.people.choices import PartyStatus
 from workflows.rectification import services as rectification
 from workflows.rectification.models import RoundKind
@@ -72,8 +74,44 @@ def test_part_of_an_id_number_is_not_searched(auditor, cases, county):
 
 
 def test_by_organisation_subtree(auditor, cases, county):
-    assert _found(auditor, organisation=county.orgs["xishan"].pk) == [cases[1].pk]
-    assert _found(auditor, organisation=county.orgs["dongcheng_village"].pk) == [cases[0].pk]
+    """The organisation is typed (name, code) or taken from the picker ("name（code）")."""
+    assert _found(auditor, organisation="中共西山乡委员会") == [cases[1].pk]
+    assert _found(auditor, organisation="xishan") == [cases[1].pk]
+    assert _found(auditor, organisation=as_text(county.orgs["dongcheng_village"])) == [cases[0].pk]
+
+
+def test_an_ambiguous_organisation_is_a_form_error_with_candidates(auditor, cases):
+    response = auditor.get(INDEX, {"organisation": "和平社区党总支"})
+    assert response.status_code == 200
+    assert list(response.context["rows"]) == []
+    page = response.content.decode()
+    assert "东城镇和平社区党总支（dongcheng_community）" in page
+    assert "西山乡和平社区党总支（xishan_community）" in page
+
+
+def test_another_townships_organisation_is_a_form_error_not_results(
+    cases, county, township_auditor, client_as
+):
+    client = client_as(township_auditor)
+    for text in ("东城镇东村党支部", "dongcheng_village", as_text(county.orgs["dongcheng"])):
+        response = client.get(INDEX, {"organisation": text})
+        assert response.context["form"].errors["organisation"], text
+        assert list(response.context["rows"]) == []
+        response = client.get(reverse("auditing:export-xlsx"), {"organisation": text})
+        assert response.status_code == 400
+    assert _found(client, organisation="石门村") == [cases[1].pk]
+
+
+def test_the_page_and_export_links_keep_the_organisation(auditor, cases, county):
+    text = as_text(county.orgs["xishan"])
+    response = auditor.get(INDEX, {"organisation": text})
+    page = response.content.decode()
+    assert f'value="{text}"' in page  # the box keeps what was chosen
+    assert 'data-lookup="/organisations/lookup/?scope=view_cases' in page
+    assert "/static/organisations/picker.js" in page
+    query = urlencode({"organisation": text})
+    assert f"{reverse('auditing:export-xlsx')}?{query}" in page
+    assert f"{reverse('auditing:compliance')}?{query}" in page
 
 
 def test_by_step_current_or_passed(auditor, cases):
@@ -167,8 +205,7 @@ def test_cases_of_every_procedure_are_searched(auditor, county, start):
         opened_on=date(2024, 3, 1),
         organisations=[county.orgs["dongcheng_village"]],
     )
-    village = county.orgs["dongcheng_village"].pk
-    found = _found(auditor, organisation=village)
+    found = _found(auditor, organisation="dongcheng_village")
     assert development.pk in found
     assert len(found) == 2
     check = _found(auditor, step="organisationcheck.self_check", step_state="current")
