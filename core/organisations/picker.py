@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from core.organisations.models import Organisation
-from core.roles.scope import organisations_in_scope
+from core.roles.scope import organisations_in_scope, scope_roots
 
 # Suggestions the lookup returns; candidates an ambiguous text lists.
 LOOKUP_LIMIT = 20
@@ -32,10 +32,21 @@ CANDIDATES = 5
 CODE_AT_END = re.compile(r"[（(]\s*([^（）()]+?)\s*[）)]\s*$")
 
 
+# Not a permission: the branch a case is transferred to (R1.8) may be any branch
+# of the deployment, wherever the person's new unit is, so whoever acts for a
+# branch may find every branch by name (as the transfer form always listed
+# them all). The names of organisations are all such a search reveals.
+RECEIVING = "receiving"
+
+
 def choosable(user, scope, kinds=()):
-    """The organisations `user` may choose: their `scope` (a permission codename)
-    and, when given, only of `kinds`."""
-    organisations = organisations_in_scope(user, scope)
+    """The organisations `user` may choose: their `scope` (a permission codename,
+    or RECEIVING) and, when given, only of `kinds`."""
+    if scope == RECEIVING:
+        acts = scope_roots(user, "act_for_branch").exists()
+        organisations = Organisation.objects.all() if acts else Organisation.objects.none()
+    else:
+        organisations = organisations_in_scope(user, scope)
     return organisations.filter(kind__in=kinds) if kinds else organisations
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from core.organisations import picker
 from core.organisations.models import Organisation, OrganisationKind
 
-SCOPES = {codename for codename, _label in Organisation._meta.permissions}
+SCOPES = {codename for codename, _label in Organisation._meta.permissions} | {picker.RECEIVING}
 
 
 @never_cache

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.organisations.models import Organisation, OrganisationKind
+from core.organisations.picker import RECEIVING, OrganisationField
 from core.people.choices import PartyStatus
 from core.people.models import Person
 from workflows.recruitment import rules
@@ -353,3 +354,19 @@ class TransferForm(forms.Form):
     postpone_to = _date(
         _("Conversion discussion postponed to (probationary members)"), required=False
     )
+
+
+class TransferPageForm(TransferForm):
+    """The case page's transfer: the receiving branch typed, with suggestions, as
+    a drop-down of every branch of a province would be tens of thousands of
+    options on each case page. The API keeps TransferForm (the branch's id)."""
+
+    to_branch = OrganisationField(
+        label=_("Receiving branch"),
+        scope=RECEIVING,
+        kinds=[OrganisationKind.BRANCH, OrganisationKind.GENERAL_BRANCH],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_branch"].limit_to(user)

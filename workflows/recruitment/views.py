@@ -36,7 +36,7 @@ from core.web.refusals import refusal
 from core.web.steps import step_form
 from workflows.recruitment import export, selectors, services
 from workflows.recruitment.flows import STAGES, RecruitmentFlow
-from workflows.recruitment.forms import STEP_FORMS, ApplicationForm, RecordForm, TransferForm
+from workflows.recruitment.forms import STEP_FORMS, ApplicationForm, RecordForm, TransferPageForm
 from workflows.recruitment.models import Record, Recruitment
 
 BRANCH_KINDS = [OrganisationKind.BRANCH, OrganisationKind.GENERAL_BRANCH]
@@ -233,7 +233,9 @@ def _case_page(request, case, *, record_form=None, transfer_form=None, error=Non
             "chart_width": width,
             "chart_height": height,
             "record_form": (record_form or RecordForm()) if for_branch and records_open else None,
-            "transfer_form": (transfer_form or TransferForm()) if for_branch else None,
+            "transfer_form": (transfer_form or TransferPageForm(user=request.user))
+            if for_branch
+            else None,
             "error": error,
         },
         status=status,
@@ -273,7 +275,7 @@ def add_record(request, pk):
 @require_POST
 def transfer(request, pk):
     case = _branch_case(request, pk)
-    form = TransferForm(request.POST)
+    form = TransferPageForm(request.POST, user=request.user)
     error = None
     if form.is_valid():
         try:

@@ -17,6 +17,7 @@ from core.audit.models import AuditEvent
 from core.cases.deadlines import sweep
 from core.demo import make_id_number
 from core.flowkit.selectors import OPEN
+from core.organisations.picker import as_text
 from core.people.choices import Gender, PartyStatus
 from core.people.models import Person
 from workflows.recruitment import scenario
@@ -195,7 +196,7 @@ def test_another_township_sees_nothing_and_changes_nothing(county, client_as, ca
             "text": "考察",
         },
         f"/recruitment/cases/{case.pk}/transfer/": {
-            "to_branch": county.orgs["xishan_village"].pk,
+            "to_branch": as_text(county.orgs["xishan_village"]),
             "transferred_on": "2024-01-01",
             "reason": "工作调动",
         },
@@ -278,7 +279,7 @@ def test_a_transferred_case_leaves_the_old_branch(county, client_as, case, walk)
     community = county.orgs["dongcheng_community_1"]
     response = client_as(county.users["dc_branch_sec"]).post(
         f"/recruitment/cases/{case.pk}/transfer/",
-        {"to_branch": community.pk, "transferred_on": "2024-01-05", "reason": "居住地变更"},
+        {"to_branch": as_text(community), "transferred_on": "2024-01-05", "reason": "居住地变更"},
     )
     assert response.status_code == 302
     assert response["Location"] == "/recruitment/"
@@ -286,6 +287,39 @@ def test_a_transferred_case_leaves_the_old_branch(county, client_as, case, walk)
     assert case.organisation == community
     new_branch = client_as(county.users["dc_community_sec"])
     assert new_branch.get(f"/recruitment/cases/{case.pk}/").status_code == 200
+
+
+def test_the_receiving_branch_is_typed_not_chosen_from_every_branch(county, client_as, case, walk):
+    """A province has tens of thousands of branches: the case page offers a picker,
+    which finds a branch outside the secretary's own scope (the person's new unit
+    may be anywhere) and refuses what is not a branch, with nothing moved."""
+    walk.until(stop_before="cultivate")
+    client = client_as(county.users["dc_branch_sec"])
+    page = client.get(f"/recruitment/cases/{case.pk}/").content.decode()
+    assert 'name="to_branch"' in page
+    assert "<select" not in page.split('name="to_branch"')[0].rsplit("<label", 1)[-1]
+    assert "organisations/picker.js" in page
+    found = client.get(
+        "/organisations/lookup/", {"q": "西山", "scope": "receiving", "kind": "branch"}
+    ).json()["results"]
+    assert as_text(county.orgs["xishan_village"]) in [r["value"] for r in found]
+    # Someone who acts for no branch finds none.
+    auditor = client_as(county.users["auditor"])
+    assert not auditor.get(
+        "/organisations/lookup/", {"q": "西山", "scope": "receiving", "kind": "branch"}
+    ).json()["results"]
+    before = case.organisation_id
+    refused = client.post(
+        f"/recruitment/cases/{case.pk}/transfer/",
+        {
+            "to_branch": as_text(county.orgs["xishan"]),
+            "transferred_on": "2024-01-05",
+            "reason": "调动",
+        },
+    )
+    assert refused.status_code == 400
+    case.refresh_from_db()
+    assert case.organisation_id == before
 
 
 def test_township_list_filters_by_stage_and_puts_my_steps_first(county, client_as, case, actors):
