@@ -370,3 +370,23 @@ class TransferPageForm(TransferForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_branch"].limit_to(user)
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's branch filter: a picker, since a province auditor sees
+    ~48,000 branches (a drop-down of them took 2.3 s a page)."""
+
+    branch = OrganisationField(
+        label=_("Branch"),
+        required=False,
+        scope="view_cases",
+        kinds=[OrganisationKind.BRANCH, OrganisationKind.GENERAL_BRANCH],
+    )
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        self.fields["branch"].limit_to(user)
+
+    def chosen_branch(self):
+        """The branch asked for, or None (no text, or text naming none in scope)."""
+        return self.cleaned_data.get("branch") if self.is_valid() else None

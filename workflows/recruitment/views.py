@@ -36,7 +36,13 @@ from core.web.refusals import refusal
 from core.web.steps import step_form
 from workflows.recruitment import export, selectors, services
 from workflows.recruitment.flows import STAGES, RecruitmentFlow
-from workflows.recruitment.forms import STEP_FORMS, ApplicationForm, RecordForm, TransferPageForm
+from workflows.recruitment.forms import (
+    STEP_FORMS,
+    ApplicationForm,
+    CaseFilterForm,
+    RecordForm,
+    TransferPageForm,
+)
 from workflows.recruitment.models import Record, Recruitment
 
 BRANCH_KINDS = [OrganisationKind.BRANCH, OrganisationKind.GENERAL_BRANCH]
@@ -63,10 +69,8 @@ def index(request):
     user = request.user
     stage = _int(request.GET.get("stage"))
     stage = stage if stage in STAGES else None
-    branches = (
-        organisations_in_scope(user, "view_cases").filter(kind__in=BRANCH_KINDS).order_by("path")
-    )
-    branch = branches.filter(pk=_int(request.GET.get("branch"))).first()
+    filters = CaseFilterForm(request.GET, user=user)
+    branch = filters.chosen_branch()
     page = Paginator(selectors.case_list(user, stage, branch), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -77,8 +81,7 @@ def index(request):
             "page": page,
             "stages": STAGES,
             "stage": stage,
-            "branches": branches,
-            "branch": branch,
+            "filters": filters,
             "can_start": _branches_acted_for(user).exists(),
         },
     )

@@ -342,8 +342,16 @@ def test_township_list_filters_by_stage_and_puts_my_steps_first(county, client_a
     stage_one = township.get("/recruitment/?stage=1").content.decode().split("<h2>")[2]
     assert case.subject.name in stage_one
     assert other.subject.name not in stage_one
-    school = county.orgs["dongcheng_school"].pk
-    assert case.subject.name not in township.get(f"/recruitment/?branch={school}").content.decode()
+    school = as_text(county.orgs["dongcheng_school"])
+    assert (
+        case.subject.name not in township.get("/recruitment/", {"branch": school}).content.decode()
+    )
+    own = as_text(case.organisation)
+    assert case.subject.name in township.get("/recruitment/", {"branch": own}).content.decode()
+    # A branch of another township is not found, and no case is shown for it.
+    elsewhere = township.get("/recruitment/", {"branch": as_text(county.orgs["xishan_village"])})
+    assert "张德明" not in elsewhere.content.decode()
+    assert elsewhere.context["filters"].errors
 
 
 def test_home_inbox_shows_the_due_date_and_the_overdue_mark(county, client_as, case):
