@@ -203,7 +203,9 @@ def test_events_added_in_one_batch_continue_each_chain():
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="processes split chains on PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="processes split chains on PostgreSQL"
+)
 def test_processes_split_the_chains_and_find_the_same_breaks(flushable_audit):
     """verify(jobs=3) walks ranges of chain keys in three processes: the same
     events, chains and breaks as one walk, a break in a chain of each range."""
