@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import multiprocessing
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -167,29 +166,12 @@ class Report:
         return not self.breaks
 
 
-def verify(chain=None, jobs=1) -> Report:
-    """Recompute every chain (or one) and the anchors; list the first break of each.
-
-    With `jobs` > 1 on PostgreSQL the chains are split into that many ranges
-    of their keys, each walked by a process of its own: hashing is CPU-bound
-    Python, and the chains are independent of each other. Inside a
-    transaction the walk stays in this process: others would not see what it
-    has not committed."""
-    parallel = jobs > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
-    if chain is None and parallel:
-        count, chains, breaks = _walk_in_processes(jobs)
-    else:
-        count, chains, breaks = _walk(_rows(chain))
-    anchors = 0 if chain else _verify_anchors(breaks)
-    return Report(events=count, chains=chains, anchors=anchors, breaks=breaks)
-
-
-def _walk(rows):
-    """(events, chains, breaks) of `rows`, whole chains in (chain, seq) order."""
+def verify(chain=None) -> Report:
+    """Recompute every chain (or one) and the anchors; list the first break of each."""
     breaks, broken_chains = [], set()
     count = chains = 0
     current, expected_seq, prev = None, 1, GENESIS
-    for pk, *hashed, digest in rows:
+    for pk, *hashed, digest in _rows(chain):
         count += 1
         event_chain, seq, prev_hash = hashed[0], hashed[1], hashed[-1]
         if event_chain != current:
@@ -207,50 +189,12 @@ def _walk(rows):
             breaks.append(Break(f"event {pk} ({event_chain} #{seq})", reason))
             broken_chains.add(event_chain)
         expected_seq, prev = seq + 1, digest
-    return count, chains, breaks
+    anchors = 0 if chain else _verify_anchors(breaks)
+    return Report(events=count, chains=chains, anchors=anchors, breaks=breaks)
 
 
-def _key_ranges(jobs):
-    """`jobs` ranges [low, high) of chain keys holding about as many events each,
-    cut at PostgreSQL's statistics of the column (its histogram, or its most
-    common values when there are few chains): no scan of the table. One open
-    range when the table has not been analysed yet."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COALESCE(histogram_bounds, most_common_vals)::text::text[] FROM pg_stats "
-            "WHERE tablename = %s AND attname = 'chain'",
-            [AuditEvent._meta.db_table],
-        )
-        found = cursor.fetchone()
-    bounds = sorted(found[0]) if found and found[0] else []
-    cuts = sorted({bounds[len(bounds) * i // jobs] for i in range(1, jobs)}) if bounds else []
-    edges = [None, *cuts, None]
-    return list(zip(edges, edges[1:], strict=False))
-
-
-def _walk_range(low, high):
-    # A forked process: it opens its own connection (the parent closed its one).
-    try:
-        return _walk(_rows(None, low, high))
-    finally:
-        connection.close()
-
-
-def _walk_in_processes(jobs):
-    ranges = _key_ranges(jobs)
-    connection.close()  # never share the parent's socket with the children
-    with multiprocessing.get_context("fork").Pool(len(ranges)) as pool:
-        parts = pool.starmap(_walk_range, ranges)
-    return (
-        sum(part[0] for part in parts),
-        sum(part[1] for part in parts),
-        [found for part in parts for found in part[2]],
-    )
-
-
-def _rows(chain, low=None, high=None):
-    """The events as plain tuples (pk, *HASHED, hash), in chain order; one chain,
-    or those with low <= chain < high.
+def _rows(chain):
+    """The events as plain tuples (pk, *HASHED, hash), in chain order.
 
     Building a model instance per event was most of the time verify spent in
     Python. On PostgreSQL the whole-database walk also skips Django's loaders:
@@ -259,16 +203,11 @@ def _rows(chain, low=None, high=None):
     events = AuditEvent.objects.order_by("chain", "seq")
     if chain:
         events = events.filter(chain=chain)
-    if low is not None:
-        events = events.filter(chain__gte=low)
-    if high is not None:
-        events = events.filter(chain__lt=high)
     events = events.values_list("pk", *HASHED, "hash")
     if chain or connection.vendor != "postgresql":
         yield from events.iterator(chunk_size=5000)
         return
     sql, params = events.query.sql_with_params()
-    connection.ensure_connection()
     with transaction.atomic(), connection.connection.cursor(name="verify_audit") as cursor:
         for name in ("timestamptz", "jsonb"):
             info = psycopg.adapters.types[name]

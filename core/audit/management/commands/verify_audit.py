@@ -1,4 +1,3 @@
-import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,21 +11,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--chain", help="verify one chain only, e.g. case:42")
         parser.add_argument(
-            "--jobs",
-            type=int,
-            default=os.cpu_count() or 1,
-            help="processes walking the chains on PostgreSQL (default: one per CPU)",
-        )
-        parser.add_argument(
             "--anchor",
             dest="write_anchor",
             action="store_true",
             help="write a new anchor after a clean verification",
         )
 
-    def handle(self, *args, chain=None, write_anchor=False, jobs=1, **options):
+    def handle(self, *args, chain=None, write_anchor=False, **options):
         started = time.perf_counter()
-        report = verify(chain, jobs=jobs)
+        report = verify(chain)
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"{report.events} events in {report.chains} chains, {report.anchors} anchors "
