@@ -33,7 +33,9 @@ class DemoCounty:
     people: dict = field(default_factory=dict)
 
 
-def _org(county, key, name, kind, tier, parent=None, domain=Domain.OTHER, approves=False):
+def add_organisation(
+    county, key, name, kind, tier, parent=None, domain=Domain.OTHER, approves=False
+):
     org = Organisation.objects.create(
         name=name,
         code=key,
@@ -90,13 +92,15 @@ def build_demo_county() -> DemoCounty:
         OrganisationKind.GROUP,
         OrganisationKind.DEPARTMENT,
     )
-    _org(county, "county", "中共示范县委员会", C, Tier.COUNTY, approves=True)
-    _org(county, "org_dept", "中共示范县委组织部", D, Tier.COUNTY, "county", Domain.ORGAN)
-    _org(county, "discipline", "示范县纪委监委", D, Tier.COUNTY, "county", Domain.ORGAN)
-    _org(county, "police", "示范县公安局", D, Tier.COUNTY, "county", Domain.ORGAN)
+    add_organisation(county, "county", "中共示范县委员会", C, Tier.COUNTY, approves=True)
+    add_organisation(
+        county, "org_dept", "中共示范县委组织部", D, Tier.COUNTY, "county", Domain.ORGAN
+    )
+    add_organisation(county, "discipline", "示范县纪委监委", D, Tier.COUNTY, "county", Domain.ORGAN)
+    add_organisation(county, "police", "示范县公安局", D, Tier.COUNTY, "county", Domain.ORGAN)
     for t, tname in (("dongcheng", "东城镇"), ("xishan", "西山乡")):
-        _org(county, t, f"中共{tname}委员会", C, Tier.TOWNSHIP, "county", approves=True)
-        _org(
+        add_organisation(county, t, f"中共{tname}委员会", C, Tier.TOWNSHIP, "county", approves=True)
+        add_organisation(
             county,
             f"{t}_village",
             f"{tname}{'东村' if t == 'dongcheng' else '石门村'}党支部",
@@ -105,7 +109,7 @@ def build_demo_county() -> DemoCounty:
             t,
             Domain.VILLAGE,
         )
-        _org(
+        add_organisation(
             county,
             f"{t}_village_group1",
             f"{tname}村第一党小组",
@@ -114,7 +118,7 @@ def build_demo_county() -> DemoCounty:
             f"{t}_village",
             Domain.VILLAGE,
         )
-        _org(
+        add_organisation(
             county,
             f"{t}_community",
             f"{tname}和平社区党总支",
@@ -123,7 +127,7 @@ def build_demo_county() -> DemoCounty:
             t,
             Domain.COMMUNITY,
         )
-        _org(
+        add_organisation(
             county,
             f"{t}_community_1",
             f"{tname}和平社区第一党支部",
@@ -132,8 +136,10 @@ def build_demo_county() -> DemoCounty:
             f"{t}_community",
             Domain.COMMUNITY,
         )
-        _org(county, f"{t}_school", f"{tname}中心学校党支部", B, Tier.GRASSROOTS, t, Domain.SCHOOL)
-        _org(
+        add_organisation(
+            county, f"{t}_school", f"{tname}中心学校党支部", B, Tier.GRASSROOTS, t, Domain.SCHOOL
+        )
+        add_organisation(
             county,
             f"{t}_enterprise",
             f"{tname}红星机械厂党支部",

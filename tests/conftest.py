@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from core.demo import build_demo_county
 
@@ -21,6 +22,18 @@ def client_as():
     def login(user):
         client = Client()
         client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_as():
+    """api_as(user) -> a DRF APIClient authenticated as that user."""
+
+    def login(user):
+        client = APIClient()
+        client.force_authenticate(user)
         return client
 
     return login

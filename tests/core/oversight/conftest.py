@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from core.demo import add_person
-from core.organisations.models import Domain, Organisation, OrganisationKind, Tier
+from core.demo import add_organisation, add_person
+from core.organisations.models import Domain, OrganisationKind, Tier
 from core.people.choices import Education, PartyStatus
 from core.roles import services as roles
 from core.roles.catalogue import Role
@@ -102,14 +102,7 @@ def neighbour(county):
         ("nb_village", "南岭镇北坡村党支部", B, Tier.GRASSROOTS, "nb_township", Domain.VILLAGE),
     ]
     for key, name, kind, tier, parent, domain in shape:
-        county.orgs[key] = Organisation.objects.create(
-            name=name,
-            code=key,
-            kind=kind,
-            tier=tier,
-            parent=county.orgs.get(parent),
-            domain=domain,
-        )
+        add_organisation(county, key, name, kind, tier, parent, domain)
     for username, name, org_key, role in [
         ("nb_staff", "邻县干部", "nb_org_dept", Role.COUNTY_ORG_STAFF),
         ("nb_organiser", "邻县组织委员", "nb_township", Role.TOWNSHIP_ORGANISER),

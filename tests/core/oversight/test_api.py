@@ -6,21 +6,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from core.audit.models import AuditEvent
 from core.oversight import services
 from core.oversight.models import DevelopmentPlan, PoorVillage
-
-
-@pytest.fixture
-def api_as():
-    def login(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return login
 
 
 def plans(org):

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -26,16 +25,6 @@ from workflows.vetting.models import (
 
 F = DepartmentFunction
 EVIDENCE = "（2025）示执字第9号，列入失信被执行人名单。"
-
-
-@pytest.fixture
-def api_as():
-    def login(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return login
 
 
 def writes():
