@@ -106,14 +106,19 @@ ACTING = [c for c in CODENAMES if c not in READ_ONLY]
 MAX_RECIPIENTS = 50
 
 
-def holders(codenames, organisation_pks):
-    """Active users granted one of `codenames` on one of the organisations (one query)."""
-    granted = UserObjectPermission.objects.filter(
+def _grants(codenames, organisation_pks):
+    """guardian's grants of one of `codenames` on one of the organisations."""
+    return UserObjectPermission.objects.filter(
         permission__codename__in=list(codenames),
         permission__content_type__app_label="organisations",
         content_type=ContentType.objects.get_for_model(Organisation),
         object_pk__in=[str(pk) for pk in organisation_pks],
-    ).values("user_id")
+    )
+
+
+def holders(codenames, organisation_pks):
+    """Active users granted one of `codenames` on one of the organisations (one query)."""
+    granted = _grants(codenames, organisation_pks).values("user_id")
     return get_user_model().objects.filter(pk__in=granted, is_active=True).order_by("pk")
 
 
@@ -129,14 +134,7 @@ def officers_by_organisation(organisation_pks):
     itself (a branch's secretary and organising member, a township's secretary
     and organiser), not those above it; two queries for any number."""
     wanted = {pk for pk in organisation_pks if pk is not None}
-    grants = set(
-        UserObjectPermission.objects.filter(
-            permission__codename__in=ACTING,
-            permission__content_type__app_label="organisations",
-            content_type=ContentType.objects.get_for_model(Organisation),
-            object_pk__in=[str(pk) for pk in wanted],
-        ).values_list("object_pk", "user_id")
-    )
+    grants = set(_grants(ACTING, wanted).values_list("object_pk", "user_id"))
     users = (
         get_user_model()
         .objects.filter(pk__in={user for _, user in grants}, is_active=True)
