@@ -78,18 +78,21 @@ def append(*, chain, action, actor=None, **fields) -> AuditEvent:
     last = AuditEvent.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
     event = AuditEvent(
         chain=chain,
-        seq=(last["seq"] + 1) if last else 1,
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_name=(actor.get_full_name() or actor.get_username()) if actor else "",
-        created_at=timezone.now(),
-        prev_hash=last["hash"] if last else GENESIS,
         **fields,
     )
-    event.data = plain_json(event.data)
-    event.hash = event_hash(event)
+    _seal(event, last["seq"] if last else 0, last["hash"] if last else GENESIS, timezone.now())
     event.save(force_insert=True)
     return event
+
+
+def _seal(event, last_seq, last_hash, now):
+    """Place `event` after (last_seq, last_hash) of its chain and hash it."""
+    event.seq, event.prev_hash, event.created_at = last_seq + 1, last_hash, now
+    event.data = plain_json(event.data)
+    event.hash = event_hash(event)
 
 
 def append_many(events) -> list[AuditEvent]:
@@ -108,10 +111,7 @@ def append_many(events) -> list[AuditEvent]:
     }
     now = timezone.now()
     for event in events:
-        seq, prev = heads.get(event.chain, (0, GENESIS))
-        event.seq, event.prev_hash, event.created_at = seq + 1, prev, now
-        event.data = plain_json(event.data)
-        event.hash = event_hash(event)
+        _seal(event, *heads.get(event.chain, (0, GENESIS)), now)
         heads[event.chain] = (event.seq, event.hash)
     return AuditEvent.objects.bulk_create(events)
 
