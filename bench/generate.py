@@ -120,7 +120,7 @@ def generate(scale, *, orgs=50000, users=20000, seed=7, workers=1, say=say):
 
     from bench import province as provinces
     from bench import templates
-    from bench.rows import Ids, Writer, reset_sequences
+    from bench.rows import Ids, Writer, indexes_built_after, reset_sequences
 
     started = time.perf_counter()
     order = _models()
@@ -140,7 +140,12 @@ def generate(scale, *, orgs=50000, users=20000, seed=7, workers=1, say=say):
     reset_sequences(order)
     say(f"roles: {len(province.roles)} granted ({time.perf_counter() - started:.1f} s)")
     if workers > 1 and connection.vendor == "postgresql":
-        results = _copy_in_processes(captured, province, scale, seed, workers)
+        url = os.environ["PARTYFLOW_BENCH_DATABASE_URL"]
+        with indexes_built_after(order, url, workers) as deferred:
+            say(f"indexes: {len(deferred)} dropped, to be built after the copy")
+            results = _copy_in_processes(captured, province, scale, seed, workers, url)
+            built = time.perf_counter()
+        say(f"indexes: built in {time.perf_counter() - built:.1f} s")
     else:
         results = [copy_cases(captured, province, scale, seed, 0, say)]
     reset_sequences(order)
@@ -202,12 +207,11 @@ def _grant_roles(captured, province, writer, ids, order):
         writer.flush()
 
 
-def _copy_in_processes(captured, province, scale, seed, workers):
+def _copy_in_processes(captured, province, scale, seed, workers, url):
     import pickle
 
     from django.db import connection
 
-    url = os.environ["PARTYFLOW_BENCH_DATABASE_URL"]
     # Pickled here and loaded after Django is set up in the child: the
     # templates hold model classes.
     payload = pickle.dumps((_by_table(captured, lambda m: m._meta.db_table), province))

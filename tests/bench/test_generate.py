@@ -8,13 +8,16 @@ on with generated cases through the service path.
 from collections import Counter
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from bench.actors import actors_for, planned_day
 from bench.generate import generate
+from bench.rows import indexes_built_after
 from core.audit.chain import verify
 from core.audit.models import AuditEvent
+from core.cases.models import Deadline
 from core.flowkit.selectors import OPEN
 from workflows.recruitment import scenario
 from workflows.recruitment.models import Dossier, Outcome, Recruitment
@@ -54,3 +57,30 @@ def test_generated_cases_verify_and_go_on_through_the_engine():
         assert walk.open_task().flow_task.name != step
         assert AuditEvent.objects.filter(case=case).count() > events
     assert verify().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes are deferred on PostgreSQL")
+def test_secondary_indexes_are_dropped_for_the_copy_and_built_again(flushable_audit):
+    """The generator's many processes copy into tables without their secondary
+    indexes; afterwards every one stands again, as defined, and the keys and
+    unique constraints were never dropped."""
+    settings = connection.settings_dict
+    url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    models = [Deadline, AuditEvent]
+
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)",
+                [[m._meta.db_table for m in models]],
+            )
+            return dict(cursor.fetchall())
+
+    before = indexes()
+    with indexes_built_after(models, url) as deferred:
+        during = indexes()
+        assert deferred
+        assert not set(deferred) & set(during)
+        assert {"audit_auditevent_pkey", "audit_chain_seq"} <= set(during)
+    assert indexes() == before
