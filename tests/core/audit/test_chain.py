@@ -200,3 +200,25 @@ def test_events_added_in_one_batch_continue_each_chain():
     assert written[1].prev_hash == chain.GENESIS
     assert AuditEvent.objects.count() == 5
     assert chain.verify().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="processes split chains on PostgreSQL"
+)
+def test_processes_split_the_chains_and_find_the_same_breaks(flushable_audit):
+    """verify(jobs=3) walks ranges of chain keys in three spawned processes,
+    each on its own connection: the same events, chains and breaks as one
+    walk, with a break in a chain of each range."""
+    for n in range(30):
+        _events(3, key=f"case:{n:03d}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE audit_auditevent")
+    assert len(chain._key_ranges(3)) == 3
+    for key in ("case:001", "case:015", "case:029"):
+        event = AuditEvent.objects.get(chain=key, seq=2)
+        _tamper("UPDATE audit_auditevent SET opinion = %s WHERE id = %s", ["改过", event.pk])
+    one, three = chain.verify(), chain.verify(jobs=3)
+    assert (three.events, three.chains) == (one.events, one.chains) == (90, 30)
+    assert sorted(map(str, three.breaks)) == sorted(map(str, one.breaks))
+    assert len(three.breaks) == 3

@@ -1,3 +1,4 @@
+import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,15 +12,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--chain", help="verify one chain only, e.g. case:42")
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes checking the chains on PostgreSQL (default: one per CPU)",
+        )
+        parser.add_argument(
             "--anchor",
             dest="write_anchor",
             action="store_true",
             help="write a new anchor after a clean verification",
         )
 
-    def handle(self, *args, chain=None, write_anchor=False, **options):
+    def handle(self, *args, chain=None, write_anchor=False, jobs=1, **options):
         started = time.perf_counter()
-        report = verify(chain)
+        report = verify(chain, jobs=jobs)
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"{report.events} events in {report.chains} chains, {report.anchors} anchors "
