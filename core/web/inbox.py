@@ -2,13 +2,15 @@
 and the steps a township may do for many cases at once.
 
 Every page reads a bounded number of queries whatever the number of tasks:
-the page of tasks (with case, organisation and owner joined), its count, the
-open deadlines of the page's cases, and the organisations to filter by.
+the page of tasks (with case, organisation and owner joined) carrying their
+total, the open deadlines of the page's cases, and the organisations to
+filter by.
 """
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -118,7 +120,7 @@ def inbox_page(user, params, today, mark):
     a row's overdue/soon mark from its deadline."""
     tasks = inbox(user)
     form = InboxFilter(params, organisations=inbox_organisations(tasks))
-    page = Paginator(form.narrow(tasks, today), PAGE_SIZE).get_page(params.get("page"))
+    page = _page(form.narrow(tasks, today), params.get("page"))
     deadlines = open_deadlines_by_case({task.process_id for task in page})
     rows = []
     for task in page:
@@ -134,6 +136,26 @@ def inbox_page(user, params, today, mark):
             }
         )
     return form, page, rows
+
+
+def _page(tasks, number):
+    """The page `number` of `tasks` (the last one past the end, the first for
+    nonsense) with its total read in the same query, as a window count: the
+    inbox's UNION is evaluated once for both, not once for the count and
+    again for the rows. A count alone is read only past the end."""
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    counted = tasks.annotate(total=Window(Count("pk")))
+    rows = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    paginator = Paginator(tasks, PAGE_SIZE)
+    # Paginator.count is a cached property: set, it is not queried again.
+    paginator.count = rows[0].total if rows else tasks.count()
+    if not rows and paginator.count:
+        number = paginator.num_pages
+        rows = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    return Page(rows, number if rows else 1, paginator)
 
 
 # --- Bulk filing ---------------------------------------------------------------

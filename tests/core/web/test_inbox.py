@@ -143,6 +143,29 @@ def test_the_page_reads_a_bounded_number_of_queries_however_many_steps_wait(
     assert len(second.context["tasks"]) == 3
 
 
+def test_the_total_comes_with_the_page_and_odd_page_numbers_are_answered(county, client_as, probe):
+    client = client_as(county.users["dc_organiser"])
+    for _n in range(PAGE_SIZE + 2):
+        probe()
+    with CaptureQueriesContext(connection) as first:
+        page = _inbox(client).context["page"]
+    assert (page.number, page.paginator.count, len(page.object_list)) == (
+        1,
+        PAGE_SIZE + 2,
+        PAGE_SIZE,
+    )
+    # The inbox's UNION is read once for rows and total: no separate count.
+    assert not [
+        q
+        for q in first.captured_queries
+        if "COUNT(*) AS" in q["sql"] and "viewflow_task" in q["sql"]
+    ]
+    past = _inbox(client, page=9).context["page"]
+    assert (past.number, len(past.object_list)) == (2, 2)
+    assert _inbox(client, page="x").context["page"].number == 1
+    assert _inbox(client, page=-3).context["page"].number == 1
+
+
 def test_another_township_sees_nothing_of_this_one(county, client_as, probe, filing):
     probe()
     filing("x1", date(2023, 6, 1))
