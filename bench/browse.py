@@ -4,11 +4,13 @@
 
 The generated database is copied to `<name>_browse` (as bench.run copies it
 to `_run`) and served by gunicorn (two workers, the benchmark settings: DEBUG
-off, static files by whitenoise) on a free port. Chromium, with the binary and
-flags of the browser tests, logs in through the login form as generated users
-and does one job of each group: a branch secretary does a step of one of
-their cases from the inbox, a township organiser looks at what is overdue and
-at the township, county staff open a case and file one of their steps, an
+off, static files by whitenoise) on a free port; `--in-place` serves the
+generated database itself, for a set too large to copy (its jobs' steps,
+filing and export then stay in it). Chromium, with the binary and flags of
+the browser tests, logs in through the login form as generated users and
+does one job of each group: a branch secretary does a step of one of their
+cases from the inbox, a township organiser looks at what is overdue and at
+the township, county staff open a case and file one of their steps, an
 auditor finds a person's case, reads its timeline and exports the search, and
 county staff check a spreadsheet with bad rows. Every job asserts what its
 user should see, against what the database says.
@@ -686,13 +688,16 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=60, help="seconds per browser action")
     parser.add_argument("--artifacts", help="directory for the server log and screenshots")
     parser.add_argument("--only", default=",".join(JOBS), help="jobs to do, comma-separated")
+    parser.add_argument(
+        "--in-place", action="store_true", help="serve the database itself, not a copy"
+    )
     args = parser.parse_args(argv)
-    url = _copy_database(args.database_url, suffix="_browse")
+    url = args.database_url if args.in_place else _copy_database(args.database_url, "_browse")
     setup(url)
     from django.core.management import call_command
     from django.utils import timezone
 
-    # Like bench.run: the copy is at the schema it was generated with.
+    # Like bench.run: the data is at the schema it was generated with.
     call_command("migrate", verbosity=0)
     from playwright.sync_api import sync_playwright
 
