@@ -1,6 +1,7 @@
 """Peak memory of a people import, 1,000 rows against 10,000 (tracemalloc).
 
     .venv/bin/python bench/imports_memory.py [rows ...]
+    .venv/bin/python bench/imports_memory.py --rss 1000 10000 100000
 
 Builds the demo county in an in-memory SQLite database, writes workbooks of
 valid people rows, and for each measures the peak of Python allocations
@@ -8,9 +9,17 @@ valid people rows, and for each measures the peak of Python allocations
 job runner (forms, ID validation and encryption, savepoints, rollback). The
 reader streams, so both peaks should stay about flat as the rows grow; the
 figures are printed, not asserted (they vary by machine and library version).
+
+tracemalloc slows every allocation (a 100,000-row dry run would take hours),
+so `--rss` measures instead the process's peak resident memory: each size
+in a fresh process, its high-water mark before the dry run (Django, the
+demo county, the written workbook) and after it. What the dry run adds is
+what grows with the rows, if anything does.
 """
 
+import multiprocessing
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -98,13 +107,44 @@ def say(line):
     sys.stdout.flush()
 
 
-def main(counts):
+def _prepare():
     settings.DEBUG = False  # no query log growing with the rows
     media = Path(tempfile.mkdtemp())
     settings.MEDIA_ROOT = media
     call_command("migrate", verbosity=0)
-    county = build_demo_county()
-    user = county.users["dc_branch_sec"]
+    return media, build_demo_county().users["dc_branch_sec"]
+
+
+def _peak_rss_kib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+
+
+def _rss_of(count, results):
+    media, user = _prepare()
+    name = f"people_{count}.xlsx"
+    write_people(media / name, count)
+    before = _peak_rss_kib()
+    started = time.perf_counter()
+    dry_run(name, user)()
+    results.put((count, before, _peak_rss_kib(), time.perf_counter() - started))
+
+
+def main_rss(counts):
+    say(f"{'rows':>7} {'peak RSS before':>16} {'after dry run':>14} {'added':>9} {'s':>7}")
+    spawn = multiprocessing.get_context("spawn")
+    for count in counts:
+        results = spawn.Queue()
+        proc = spawn.Process(target=_rss_of, args=(count, results))
+        proc.start()
+        count, before, after, seconds = results.get()
+        proc.join()
+        say(
+            f"{count:>7} {before:>12,} KiB {after:>10,} KiB {after - before:>5,} KiB {seconds:>7.1f}"
+        )
+
+
+def main(counts):
+    media, user = _prepare()
     say(f"{'rows':>7} {'read: peak KiB':>15} {'s':>6} {'dry run: peak KiB':>18} {'s':>6}")
     for count in counts:
         name = f"people_{count}.xlsx"
@@ -115,4 +155,8 @@ def main(counts):
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1000, 10000])
+    args = sys.argv[1:]
+    if args[:1] == ["--rss"]:
+        main_rss([int(a) for a in args[1:]] or [1000, 10000, 100000])
+    else:
+        main([int(a) for a in args] or [1000, 10000])
