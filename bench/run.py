@@ -249,10 +249,10 @@ def pages(figures, url, repeat):
     )
 
 
-def verify_speed(figures):
+def verify_speed(figures, job_counts):
     from core.audit.chain import verify
 
-    for jobs in (1, 2):
+    for jobs in job_counts:
         started = time.perf_counter()
         report = verify(jobs=jobs)
         seconds = time.perf_counter() - started
@@ -324,6 +324,7 @@ def main(argv=None):
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--repeat", type=int, default=30, help="requests per page figure")
     parser.add_argument("--timers", type=int, default=100000)
+    parser.add_argument("--verify-jobs", default="1,2", help="processes of each verify_audit run")
     parser.add_argument("--only", default="sizes,pages,steps,verify,sweep")
     parser.add_argument(
         "--in-place", action="store_true", help="measure the database itself, not a copy"
@@ -347,7 +348,7 @@ def main(argv=None):
     if "steps" in only:
         steps(figures, url, args.steps, [int(w) for w in args.workers.split(",")])
     if "verify" in only:
-        verify_speed(figures)
+        verify_speed(figures, [int(n) for n in args.verify_jobs.split(",")])
     if "sweep" in only:
         sweep(figures, url, args.timers)
     say()
