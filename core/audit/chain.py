@@ -209,7 +209,6 @@ def _rows(chain):
             events = events.filter(chain=chain)
         yield from events.values_list("pk", *HASHED, "hash").iterator(chunk_size=5000)
         return
-    connection.ensure_connection()
     with transaction.atomic(), connection.connection.cursor(name="verify_audit") as cursor:
         for name in ("timestamptz", "jsonb"):
             info = psycopg.adapters.types[name]
