@@ -20,8 +20,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
-    IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -252,35 +251,55 @@ def stage_counts(township, today):
 # --- Admissions: plan, structure, idle branches, poor villages ------------------------
 
 
-def _count(queryset):
-    """COUNT(*) of `queryset` as a subquery, for annotating each outer row."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Subquery(counted[:1], output_field=IntegerField())
-
-
 def _as_number(field):
     """A date as the number yyyymmdd: two such numbers differ by less than 350000
     exactly when the later date is before the 35th anniversary of the earlier."""
     return ExtractYear(field) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field)
 
 
-def _organisation_rows(township, year, today, idle_years):
+def _admissions_by_path(township, year, today):
+    """{a case's organisation path: (admissions in `year`, the last approval on or
+    before `today`)} under the township, in one grouped query.
+
+    Counting per branch in a correlated subquery cannot use the path index (the
+    LIKE pattern would be the outer row's column), so each branch read every
+    admission of the province: 15 s a page at 1,000,000 cases (docs/sizing.md).
+    """
+    rows = (
+        admissions_under(township.path)
+        .values("case__org_path")
+        .annotate(
+            admitted=Count("pk", filter=Q(approved_on__year=year)),
+            last=Max("approved_on", filter=Q(approved_on__lte=today)),
+        )
+        .order_by()
+    )
+    return {row["case__org_path"]: (row["admitted"], row["last"]) for row in rows}
+
+
+def _admissions_at_or_below(path, by_path):
+    """(admissions in the year, last approval) of the subtree at `path`."""
+    found = [figures for at, figures in by_path.items() if at.startswith(path)]
+    last = [on for _, on in found if on is not None]
+    return sum(admitted for admitted, _ in found), max(last, default=None)
+
+
+def _organisation_rows(township, by_path, year):
     """The township and its branches, each with its admissions and its plan."""
-    under = admissions_under(OuterRef("path"))
     plan = DevelopmentPlan.objects.filter(organisation=OuterRef("pk"), year=year)
-    last = under.filter(approved_on__lte=today).order_by("-approved_on").values("approved_on")
-    return (
+    rows = list(
         Organisation.objects.subtree(township)
         .filter(Q(pk=township.pk) | Q(kind__in=BRANCH_KINDS))
         .annotate(
-            admitted=_count(under.filter(approved_on__year=year)),
-            last_admission=Subquery(last[:1]),
             planned=Subquery(plan.values("planned")[:1]),
             planned_young=Subquery(plan.values("planned_young")[:1]),
             planned_educated=Subquery(plan.values("planned_educated")[:1]),
         )
         .order_by("path")
     )
+    for row in rows:
+        row.admitted, row.last_admission = _admissions_at_or_below(row.path, by_path)
+    return rows
 
 
 def _share(part, whole):
@@ -313,27 +332,25 @@ def _structure(township, year, on):
     return {"admitted": admitted, **shares}
 
 
-def _poor_villages(township, year, on):
+def _poor_villages(township, by_path, on):
     minimum = value(pack.POOR_VILLAGE_MINIMUM.key, on)
-    in_year = admissions_under(OuterRef("organisation__path")).filter(approved_on__year=year)
     villages = (
         PoorVillage.objects.filter(organisation__path__startswith=township.path)
-        .annotate(admitted=_count(in_year))
         .select_related("organisation")
         .order_by("organisation__path")
     )
-    return {
-        "minimum": minimum,
-        "villages": [
+    rows = []
+    for row in villages:
+        admitted, _ = _admissions_at_or_below(row.organisation.path, by_path)
+        rows.append(
             {
                 "id": row.organisation_id,
                 "name": row.organisation.name,
-                "admitted": row.admitted,
-                "met": row.admitted >= minimum,
+                "admitted": admitted,
+                "met": admitted >= minimum,
             }
-            for row in villages
-        ],
-    }
+        )
+    return {"minimum": minimum, "villages": rows}
 
 
 def _plan(row):
@@ -351,7 +368,8 @@ def township_figures(township, year, today):
     """Every figure of the oversight page, as plain data (the page and data.json)."""
     idle_years = value(NO_DEVELOPMENT_YEARS.key, today)
     idle_before = today - relativedelta(years=idle_years)
-    rows = list(_organisation_rows(township, year, today, idle_years))
+    by_path = _admissions_by_path(township, year, today)
+    rows = _organisation_rows(township, by_path, year)
     branches = [row for row in rows if row.pk != township.pk]
     # Named apart from the `overdue` annotation it counts, which it would replace.
     totals = open_cases(township, today).aggregate(
@@ -385,5 +403,5 @@ def township_figures(township, year, today):
             "branches": [_plan(row) for row in branches if row.planned is not None or row.admitted],
         },
         "structure": _structure(township, year, today),
-        "poor_villages": _poor_villages(township, year, today),
+        "poor_villages": _poor_villages(township, by_path, today),
     }

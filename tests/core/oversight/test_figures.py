@@ -1,12 +1,12 @@
 """The figures of a township's oversight page, read from a built data set."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from core.oversight import services
-from core.oversight.selectors import open_cases, township_figures
+from core.oversight.selectors import _admissions_at_or_below, open_cases, township_figures
 from core.rulepack.models import RulePack
 
 
@@ -133,3 +133,15 @@ def test_each_poor_village_against_the_minimum(township, county):
         figures_of(township, township.admitted_on.year)["poor_villages"]["villages"][0]["met"]
         is False
     )
+
+
+def test_a_subtree_sums_its_own_paths_and_not_a_sibling_sharing_digits():
+    by_path = {
+        "/1/7/": (1, date(2024, 3, 1)),
+        "/1/7/42/": (2, date(2025, 6, 1)),
+        "/1/70/": (5, date(2026, 1, 1)),  # /1/70/ is not under /1/7/
+        "/1/7/43/": (0, None),
+    }
+    assert _admissions_at_or_below("/1/7/", by_path) == (3, date(2025, 6, 1))
+    assert _admissions_at_or_below("/1/7/43/", by_path) == (0, None)
+    assert _admissions_at_or_below("/9/", by_path) == (0, None)
