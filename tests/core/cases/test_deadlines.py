@@ -4,12 +4,15 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import embedded
 from core.audit.chain import verify
 from core.audit.events import Action
 from core.audit.models import AuditEvent
+from core.cases import deadlines
 from core.cases.deadlines import close_deadlines, sweep
 from core.cases.models import Deadline, DeadlineState
 from core.cases.selectors import escalated_to, open_deadlines_by_case
@@ -161,6 +164,26 @@ def test_the_sweep_goes_through_many_cases_in_batches(start_probe, watch):
     assert sweep(DUE + DAY, batch=2) == {"reminded": 0, "overdue": 0, "skipped": 0}
     assert all(len(swept(case)) == 3 for case in cases)
     assert verify().ok
+
+
+def test_a_sweep_that_marks_many_rows_refreshes_the_planner_statistics(
+    start_probe, watch, monkeypatch
+):
+    monkeypatch.setattr(deadlines, "ANALYZE_AFTER", 3)
+
+    def analyzed(day):
+        with CaptureQueriesContext(connection) as queries:
+            sweep(day)
+        return [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+
+    for _ in range(2):
+        watch(start_probe(), DUE)
+    assert analyzed(DUE - 7 * DAY) == []  # two reminders: left to autovacuum
+    assert analyzed(DUE + DAY) == []  # two overdue marks
+    for _ in range(2):
+        watch(start_probe(), DUE)
+    # Two reminders and two overdue marks at once: four rows marked.
+    assert analyzed(DUE + DAY) == ["ANALYZE cases_deadline"]
 
 
 # --- The beat ------------------------------------------------------------------
