@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from viewflow.workflow.models import Task
 
 from core.flowkit import services
-from core.flowkit.selectors import inbox
+from core.flowkit.selectors import ACTING, READ_ONLY, flows_with_steps, inbox
 from tests.probe.flows import ProbeFlow
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,18 @@ def test_two_queries_whatever_the_roles_the_tasks_as_one_union(county, review, u
     with CaptureQueriesContext(connection) as queries:
         list(inbox(county.users[username]))
     assert len(queries.captured_queries) == 2
-    assert "UNION" in queries.captured_queries[1]["sql"].upper()
+    # An auditor acts for nobody: only the steps they took themselves are read.
+    assert ("UNION" in queries.captured_queries[1]["sql"].upper()) == (username != "auditor")
+
+
+def test_every_step_asks_for_a_permission_the_inbox_reads():
+    # Every procedure's steps and the probe's; each names its permission as a string.
+    asked = {node._owner_permission for _, nodes in flows_with_steps() for node in nodes}
+    assert all(permission.startswith("organisations.") for permission in asked)
+    asked = {permission.split(".", 1)[1] for permission in asked}
+    assert {"act_for_branch", "file_for_county", "review_for_department"} <= asked
+    assert asked <= set(ACTING)
+    assert not asked & READ_ONLY
 
 
 def test_open_steps_of_the_users_cases_and_their_own_taken_steps_only(county, review):
