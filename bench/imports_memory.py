@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/imports_memory.py [rows ...]
     .venv/bin/python bench/imports_memory.py --rss 1000 10000 100000
+    .venv/bin/python bench/imports_memory.py --rss --database-url postgres://postgres@127.0.0.1:5432/pf_import 100000
 
 Builds the demo county in an in-memory SQLite database, writes workbooks of
 valid people rows, and for each measures the peak of Python allocations
@@ -15,6 +16,10 @@ so `--rss` measures instead the process's peak resident memory: each size
 in a fresh process, its high-water mark before the dry run (Django, the
 demo county, the written workbook) and after it. What the dry run adds is
 what grows with the rows, if anything does.
+
+`--database-url` measures on PostgreSQL instead: a database of that name is
+dropped and created again for each size. There the dry run's uncommitted
+rows live in the server, not in the measured process, as in a deployment.
 """
 
 import multiprocessing
@@ -30,6 +35,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings.test")
 os.environ.pop("PARTYFLOW_TEST_DATABASE_URL", None)
+# Read before Django starts, here and in each spawned process (which gets the same argv).
+if "--database-url" in sys.argv:
+    os.environ["PARTYFLOW_TEST_DATABASE_URL"] = sys.argv[sys.argv.index("--database-url") + 1]
 
 import django  # noqa: E402
 
@@ -107,8 +115,21 @@ def say(line):
     sys.stdout.flush()
 
 
+def _fresh_database():
+    url = os.environ.get("PARTYFLOW_TEST_DATABASE_URL")
+    if not url:
+        return  # in-memory SQLite starts empty
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def _prepare():
     settings.DEBUG = False  # no query log growing with the rows
+    _fresh_database()
     media = Path(tempfile.mkdtemp())
     settings.MEDIA_ROOT = media
     call_command("migrate", verbosity=0)
@@ -156,6 +177,9 @@ def main(counts):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if "--database-url" in args:
+        at = args.index("--database-url")
+        del args[at : at + 2]
     if args[:1] == ["--rss"]:
         main_rss([int(a) for a in args[1:]] or [1000, 10000, 100000])
     else:
