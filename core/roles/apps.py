@@ -9,7 +9,10 @@ class RolesConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save
+        from guardian.models import UserObjectPermission
 
+        from core.roles.scope import forget_grants
         from core.roles.services import sync_user_permissions
 
         # A role that started or ended since the last hourly sweep takes effect
@@ -19,3 +22,5 @@ class RolesConfig(AppConfig):
             dispatch_uid="roles-sync-on-login",
             weak=False,
         )
+        for signal in (post_save, post_delete):
+            signal.connect(forget_grants, sender=UserObjectPermission, dispatch_uid="roles-grants")

@@ -3,7 +3,15 @@
 A permission is stored by guardian on the organisation a role acts on; it holds
 for that organisation and everything under it. Checking it for organisation X
 is one indexed query: is there a grant on X or on one of X's ancestors?
+
+Within a web request the user's grants are read once (`grants_per_request`):
+a page asked for them up to six times (the menu, the inbox, the escalated
+deadlines, the links it offers), each a join over guardian's tables. Any
+grant saved or deleted meanwhile empties the memo. Permission checks on a
+step (`has_scope`) always read the database.
 """
+
+from contextvars import ContextVar
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -56,36 +64,79 @@ def has_scope(user, codename, organisation) -> bool:
     return granting_scope(user, codename, organisation) is not None
 
 
+# {user pk: [(codename, organisation pk, path)]} while a request is served.
+_memo: ContextVar[dict | None] = ContextVar("grants_in_request", default=None)
+
+
+def grants_per_request(get_response):
+    """Middleware: one read of each user's grants per request."""
+
+    def middleware(request):
+        token = _memo.set({})
+        try:
+            return get_response(request)
+        finally:
+            _memo.reset(token)
+
+    return middleware
+
+
+def forget_grants(**kwargs):
+    """A grant changed: what this request read of grants is no longer true."""
+    memo = _memo.get()
+    if memo:
+        memo.clear()
+
+
+def _grant_rows(user, codenames=None):
+    """(codename, organisation pk, path) of the user's grants on organisations;
+    a grant outliving its organisation has no path."""
+    root = Organisation.objects.filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
+    rows = UserObjectPermission.objects.filter(
+        user=user,
+        permission__content_type__app_label="organisations",
+        content_type=ContentType.objects.get_for_model(Organisation),
+    )
+    if codenames is not None:
+        rows = rows.filter(permission__codename__in=list(codenames))
+    return (
+        rows.annotate(path=Subquery(root.values("path")))
+        .order_by("permission__codename", "path")
+        .values_list("permission__codename", "object_pk", "path")
+    )
+
+
+def _held(user, codenames=None):
+    """{codename: [(organisation pk, path)]} of `codenames` (all if None) that
+    `user` holds, in path order; from the request's memo when one is open."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    memo = _memo.get()
+    if memo is None:
+        rows = _grant_rows(user, codenames)
+    else:
+        if user.pk not in memo:
+            memo[user.pk] = list(_grant_rows(user))
+        rows = [row for row in memo[user.pk] if codenames is None or row[0] in codenames]
+    held = {}
+    for codename, pk, path in rows:
+        if path is not None:  # a grant outliving its organisation places nothing
+            held.setdefault(codename, []).append((int(pk), path))
+    return held
+
+
 def scope_roots(user, codename):
     """The organisations on which `user` holds `codename` (their subtrees are the scope)."""
-    if not user.is_authenticated or not user.is_active:
-        return Organisation.objects.none()
-    pks = grants(user, codename).values_list("object_pk", flat=True)
-    return Organisation.objects.filter(pk__in=[int(pk) for pk in pks])
+    pks = [pk for pk, _ in _held(user, [codename]).get(codename, [])]
+    return Organisation.objects.filter(pk__in=pks)
 
 
 def scope_paths(user, codenames):
     """{codename: [paths of the organisations it is held on]} for every one of
     `codenames` the user holds: one query, where `scope_roots` per codename is one each."""
-    if not user.is_authenticated or not user.is_active:
-        return {}
-    root = Organisation.objects.filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
-    rows = (
-        UserObjectPermission.objects.filter(
-            user=user,
-            permission__codename__in=list(codenames),
-            permission__content_type__app_label="organisations",
-            content_type=ContentType.objects.get_for_model(Organisation),
-        )
-        .annotate(path=Subquery(root.values("path")))
-        .order_by("permission__codename", "path")
-        .values_list("permission__codename", "path")
-    )
-    paths = {}
-    for codename, path in rows:
-        if path is not None:  # a grant outliving its organisation places nothing
-            paths.setdefault(codename, []).append(path)
-    return paths
+    return {
+        codename: [path for _, path in held] for codename, held in _held(user, codenames).items()
+    }
 
 
 def organisations_in_scope(user, codename):
@@ -94,10 +145,4 @@ def organisations_in_scope(user, codename):
 
 def codenames_held(user):
     """Every permission `user` holds on some organisation: one query, for menus."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    return set(
-        UserObjectPermission.objects.filter(
-            user=user, content_type=ContentType.objects.get_for_model(Organisation)
-        ).values_list("permission__codename", flat=True)
-    )
+    return set(_held(user))

@@ -2,14 +2,18 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from guardian.models import UserObjectPermission
+from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit.models import AuditEvent
 from core.roles import services
 from core.roles.catalogue import Role
 from core.roles.models import RoleAssignment
-from core.roles.scope import has_scope, organisations_in_scope
+from core.roles.scope import grants_per_request, has_scope, organisations_in_scope, scope_roots
 
 
 @pytest.mark.django_db
@@ -132,3 +136,45 @@ def test_an_inactive_login_has_no_scope(county):
     organiser.is_active = False
     organiser.save()
     assert not has_scope(organiser, "review_for_township", county.orgs["dongcheng"])
+
+
+# --- The grants of a request, read once ------------------------------------------
+
+
+def _grant_reads(queries):
+    return [q for q in queries if 'FROM "guardian_userobjectpermission"' in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_a_page_reads_its_users_grants_once(county, client):
+    client.force_login(county.users["county_staff"])
+    client.get("/")  # the login's grant sync is not the page's
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    # The menu, the inbox, the escalated deadlines and the links all asked.
+    assert len(_grant_reads(queries.captured_queries)) == 1
+
+
+@pytest.mark.django_db
+def test_a_grant_changed_during_a_request_is_seen_at_once(county):
+    staff, village = county.users["county_staff"], county.orgs["dongcheng_village"]
+
+    def view(request):
+        before = set(scope_roots(staff, "act_for_branch"))
+        assign_perm("organisations.act_for_branch", staff, village)
+        after = set(scope_roots(staff, "act_for_branch"))
+        remove_perm("organisations.act_for_branch", staff, village)
+        return before, after, set(scope_roots(staff, "act_for_branch"))
+
+    before, after, removed = grants_per_request(view)(RequestFactory().get("/"))
+    assert (before, after, removed) == (set(), {village}, set())
+
+
+@pytest.mark.django_db
+def test_outside_a_request_grants_are_read_each_time(county):
+    staff = county.users["county_staff"]
+    with CaptureQueriesContext(connection) as queries:
+        scope_roots(staff, "file_for_county").exists()
+        scope_roots(staff, "file_for_county").exists()
+    assert len(_grant_reads(queries.captured_queries)) == 2
