@@ -3,7 +3,7 @@
 from viewflow.workflow.status import PROCESS
 
 from core.cases.models import Deadline, DeadlineState
-from core.roles.scope import scope_roots
+from core.roles.scope import scope_paths
 
 
 def open_deadlines_by_case(case_ids):
@@ -20,12 +20,10 @@ def escalated_to(user):
 
     A township sees its branches' missed dates; the county sees missed approvals.
     """
-    roots = list(scope_roots(user, "review_for_township")) + list(
-        scope_roots(user, "file_for_county")
-    )
-    if not roots:
+    held = scope_paths(user, ["review_for_township", "file_for_county"])
+    paths = [path for found in held.values() for path in found]
+    if not paths:
         return Deadline.objects.none()
-    paths = [root.path for root in roots]
     rows = Deadline.objects.filter(
         state=DeadlineState.OPEN, overdue_at__isnull=False, case__status=PROCESS.NEW
     )

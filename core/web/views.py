@@ -27,7 +27,7 @@ from core.notifications.links import procedure_url
 from core.people import services as people
 from core.people.models import Person
 from core.roles.models import RoleAssignment
-from core.roles.scope import has_scope, organisations_in_scope, scope_roots
+from core.roles.scope import codenames_held, has_scope, organisations_in_scope, scope_roots
 from core.web import inbox
 
 
@@ -64,6 +64,7 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     filters, page, rows = inbox.inbox_page(user, request.GET, today, deadline_mark)
+    held = codenames_held(user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -79,8 +80,8 @@ def home(request):
             "query": query.urlencode(),
             "bulk_form": inbox.BulkFilingForm() if any(r["bulk"] for r in rows) else None,
             "escalated": _escalated_rows(user),
-            "roots": scope_roots(user, "view_cases"),
-            "can_audit": scope_roots(user, "read_audit").exists(),
+            "may_view_cases": "view_cases" in held,
+            "can_audit": "read_audit" in held,
         },
     )
 
