@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from core.cases.deadlines import sweep
+from core.notifications import context_processors
 from core.notifications.context_processors import unread
 from core.notifications.models import Kind, Notification
 from core.notifications.services import MAX_ATTEMPTS, RETRY_AFTER, notify
@@ -164,6 +165,16 @@ def test_the_unread_count_for_templates(county):
     assert unread(request)["unread_notifications"] == 2
     request.user = county.users["dc_secretary"]
     assert unread(request)["unread_notifications"] == 0
+
+
+def test_the_unread_count_stops_at_99_plus(county, monkeypatch):
+    monkeypatch.setattr(context_processors, "COUNTED_UP_TO", 3)
+    me = county.users["dc_organiser"]
+    request = RequestFactory().get("/")
+    request.user = me
+    for expected in (1, 2, "2+", "2+"):
+        _notice(me)
+        assert unread(request)["unread_notifications"] == expected
 
 
 def test_the_unread_count_is_zero_for_anonymous_visitors():
