@@ -151,6 +151,9 @@ PARTYFLOW_FIELD_KEYS = env.list("PARTYFLOW_FIELD_KEYS", default=[])
 # Notifications by e-mail: links in them start with the site's address.
 PARTYFLOW_SITE_URL = env("PARTYFLOW_SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="partyflow@localhost")
+# Notifications older than this many days are deleted, read or not (the audit
+# chain keeps the steps they told of).
+PARTYFLOW_NOTIFICATION_DAYS = env.int("PARTYFLOW_NOTIFICATION_DAYS", default=365)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_TASK_ACKS_LATE = True
@@ -173,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
     "tidy-imports": {
         "task": "core.imports.tasks.tidy_imports",
         "schedule": crontab(minute=35),
+    },
+    "purge-notifications": {
+        "task": "core.notifications.tasks.purge_notifications",
+        "schedule": crontab(hour=3, minute=20),
     },
     "fire-flow-timers": {
         "task": "core.cases.tasks.fire_flow_timers",

@@ -15,7 +15,8 @@ from core.cases.deadlines import sweep
 from core.notifications import context_processors
 from core.notifications.context_processors import unread
 from core.notifications.models import Kind, Notification
-from core.notifications.services import MAX_ATTEMPTS, RETRY_AFTER, notify
+from core.notifications.services import MAX_ATTEMPTS, RETRY_AFTER, notify, purge_old
+from core.notifications.tasks import purge_notifications
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +182,31 @@ def test_the_unread_count_is_zero_for_anonymous_visitors():
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     assert unread(request) == {"unread_notifications": 0}
+
+
+def _aged(user, days):
+    row = _notice(user)
+    Notification.objects.filter(pk=row.pk).update(created=timezone.now() - timedelta(days=days))
+    return row.pk
+
+
+def test_notices_past_their_retention_are_deleted_read_or_not(county, settings):
+    settings.PARTYFLOW_NOTIFICATION_DAYS = 30
+    me, other = county.users["dc_organiser"], county.users["xs_organiser"]
+    old_read = _aged(me, 31)
+    Notification.objects.filter(pk=old_read).update(read_at=timezone.now())
+    _aged(me, 400)  # never read
+    _aged(other, 45)  # another user's
+    young = [_aged(me, 29), _aged(other, 1)]
+    assert purge_old(batch=2) == 3
+    assert sorted(Notification.objects.values_list("pk", flat=True)) == sorted(young)
+    assert purge_old() == 0
+
+
+def test_the_nightly_beat_purges_notifications(county, settings):
+    settings.PARTYFLOW_NOTIFICATION_DAYS = 30
+    _aged(county.users["dc_organiser"], 60)
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-notifications"]
+    assert entry["task"] == purge_notifications.name
+    assert purge_notifications.delay().get() == 1
+    assert not Notification.objects.exists()
