@@ -95,10 +95,9 @@ def inbox(user):
                 owner_permission_obj_pk__in=_departments_under(paths),
             )
         )
-    if len(chosen) > 1:
-        chosen = [chosen[0].union(*chosen[1:])]
+    seen = chosen[0].union(*chosen[1:]) if len(chosen) > 1 else chosen[0]
     return (
-        Task.objects.filter(pk__in=chosen[0])
+        Task.objects.filter(pk__in=seen)
         .select_related("process", "process__case", "process__case__organisation", "owner")
         .order_by("created")
     )

@@ -26,13 +26,17 @@ def _permission(codename):
     return Permission.objects.get_by_natural_key(codename, "organisations", "organisation")
 
 
-def grants(user, codename):
+def _all_grants(user):
+    """guardian's grants to `user` of organisation permissions on organisations."""
     return UserObjectPermission.objects.filter(
         user=user,
-        permission__codename=codename,
         permission__content_type__app_label="organisations",
         content_type=ContentType.objects.get_for_model(Organisation),
     )
+
+
+def grants(user, codename):
+    return _all_grants(user).filter(permission__codename=codename)
 
 
 def _first_grant(user, codename, organisation):
@@ -92,11 +96,7 @@ def _grant_rows(user, codenames=None):
     """(codename, organisation pk, path) of the user's grants on organisations;
     a grant outliving its organisation has no path."""
     root = Organisation.objects.filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
-    rows = UserObjectPermission.objects.filter(
-        user=user,
-        permission__content_type__app_label="organisations",
-        content_type=ContentType.objects.get_for_model(Organisation),
-    )
+    rows = _all_grants(user)
     if codenames is not None:
         rows = rows.filter(permission__codename__in=list(codenames))
     return (
