@@ -17,6 +17,7 @@ from viewflow.workflow.status import PROCESS
 from core.audit.chain import append_many
 from core.audit.events import Action, system_case_event
 from core.cases.models import Case, Deadline, DeadlineState
+from core.database import prepared_statements
 from core.notifications import announce
 from core.notifications.services import retry_emails
 
@@ -100,7 +101,7 @@ def sweep(today: date | None = None, batch=500) -> dict:
                 _refresh_statistics()
             return counts
         after = case_ids[-1]
-        with transaction.atomic():
+        with prepared_statements(), transaction.atomic():
             locked = _lock_cases(case_ids)
             counts["skipped"] += len(set(case_ids) - set(locked))
             rows = _due_rows(today).filter(case_id__in=locked).select_related("case")

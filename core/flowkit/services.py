@@ -24,6 +24,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from core.audit.events import Action, case_event
 from core.cases.deadlines import close_deadlines
 from core.cases.models import Case, DeadlineState
+from core.database import prepared_statements
 from core.flowkit.errors import AlreadyDone, NotPermitted, NotVisible, RuleViolation
 from core.flowkit.nodes import ScopedView
 from core.flowkit.selectors import OPEN, can_view_case, task_permission
@@ -122,7 +123,7 @@ def _check_recorded(change):
 def start(*, actor, flow_class, organisation, codename, title, subject=None):
     """Start a case of `flow_class` at `organisation`; the body fills the case's records."""
     role = authorise(actor, codename, organisation)
-    with transaction.atomic():
+    with prepared_statements(), transaction.atomic():
         case = flow_class.instance.start.run(
             organisation=organisation, title=title, subject=subject
         )
@@ -180,7 +181,7 @@ def _open_task(actor, task):
 @contextmanager
 def step(*, actor, task):
     """Do the human step `task`; the body checks rules, writes, then calls complete()."""
-    with transaction.atomic():
+    with prepared_statements(), transaction.atomic():
         role, case = _open_task(actor, task)
         _check_not_taken_by_another(actor, task)
         change = Change(actor, role, case, task)

@@ -83,9 +83,23 @@ TEMPLATES = [
     },
 ]
 
+
+def on_postgresql(database):
+    """`database` (a DATABASES entry), on PostgreSQL with parameters bound on the
+    server, which the service path's prepared statements need (core.database)."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["server_side_binding"] = True
+    return database
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'partyflow.sqlite3'}")
+    "default": on_postgresql(
+        env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'partyflow.sqlite3'}")
+    )
 }
+# Off behind a pooler that cannot keep prepared statements (PgBouncer in
+# transaction mode before 1.21).
+PARTYFLOW_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the timer loop writes; IMMEDIATE
     # takes the write lock at BEGIN so two writers queue instead of failing.

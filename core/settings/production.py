@@ -4,12 +4,12 @@ Everything secret or site-specific comes from the environment; see README "Produ
 """
 
 from core.settings.base import *  # noqa: F403
-from core.settings.base import DATABASES, env
+from core.settings.base import DATABASES, env, on_postgresql
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 PARTYFLOW_FIELD_KEYS = env.list("PARTYFLOW_FIELD_KEYS")
-DATABASES["default"] = env.db("DATABASE_URL")
+DATABASES["default"] = on_postgresql(env.db("DATABASE_URL"))
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

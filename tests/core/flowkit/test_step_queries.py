@@ -37,3 +37,20 @@ def test_the_locked_case_carries_its_organisations_and_is_the_tasks_process(coun
     assert names == (county.orgs["dongcheng_village"].name, county.orgs["dongcheng"].name)
     assert process is locked
     assert isinstance(locked, ProbeFlow.process_class)
+
+
+def _prepared(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [sql for (sql,) in cursor.fetchall() if f'"{table}"' in sql]
+
+
+def test_steps_run_on_prepared_statements(county, start_probe):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL matter")
+    for _ in range(2):
+        task = Task.objects.get(process=start_probe(), flow_task=ProbeFlow.review)
+        with services.step(actor=county.users["dc_organiser"], task=task) as change:
+            change.complete()
+    assert _prepared("viewflow_task")
+    assert _prepared("audit_auditevent")
