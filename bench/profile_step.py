@@ -103,16 +103,11 @@ def _profile_sweep(count):
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from bench.run import _top_up_deadlines
-    from core.cases.deadlines import _due_rows, sweep
+    from bench.run import _exactly_due
+    from core.cases.deadlines import sweep
 
     today = timezone.localdate() + timedelta(days=3 * 365)
-    _top_up_deadlines(count, today)
-    due = [row.pk for row in _due_rows(today).order_by("pk")[count:]]
-    # Only `count` rows stay due: the others are marked reminded and overdue.
-    _due_rows(today).filter(pk__in=due).update(
-        reminded_at=timezone.now(), overdue_at=timezone.now()
-    )
+    _exactly_due(count, today)
     profile = cProfile.Profile()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()

@@ -263,13 +263,24 @@ def verify_speed(figures, job_counts):
         )
 
 
-def _top_up_deadlines(target, today):
-    """Due deadlines on open cases, as many as `target`: the generated ones first,
-    then extra rows of the same shape on the same open cases."""
+def _exactly_due(target, today):
+    """Exactly `target` due deadlines on open cases: the generated ones first,
+    then extra rows of the same shape on the same open cases; past `target`
+    (the 1M set has ~400,000 open deadlines) the rest are marked reminded and
+    overdue, as an earlier sweep would have left them. Returns (generated,
+    added, set aside)."""
+    from django.utils import timezone
+
     from core.cases.deadlines import _due_rows
     from core.cases.models import Deadline
 
     due = _due_rows(today).count()
+    surplus = list(_due_rows(today).order_by("pk").values_list("pk", flat=True)[target:])
+    now = timezone.now()
+    for start in range(0, len(surplus), 10_000):
+        Deadline.objects.filter(pk__in=surplus[start : start + 10_000]).update(
+            reminded_at=now, overdue_at=now
+        )
     rows = list(_due_rows(today).order_by("pk").values())
     extra = []
     for i in range(max(0, target - due)):
@@ -278,7 +289,7 @@ def _top_up_deadlines(target, today):
         row["kind"] = f"bench_{i // len(rows)}"
         extra.append(Deadline(**row))
     Deadline.objects.bulk_create(extra, batch_size=5000)
-    return due, len(extra)
+    return due, len(extra), len(surplus)
 
 
 def sweep(figures, url, count):
@@ -289,7 +300,7 @@ def sweep(figures, url, count):
 
     # A day by which every open deadline is due, reminders and overdue marks.
     today = timezone.localdate() + timedelta(days=3 * 365)
-    generated, extra = _top_up_deadlines(count, today)
+    generated, extra, aside = _exactly_due(count, today)
     due = _due_rows(today).count()
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM audit_auditevent")
@@ -312,7 +323,8 @@ def sweep(figures, url, count):
         f"{wall:.1f} s",
         note=(
             f"duplicates {duplicates}, still due {left}, per dispatcher {counts}, "
-            f"rounds {[o['rounds'] for o in out]}; {generated:,} generated + {extra:,} added"
+            f"rounds {[o['rounds'] for o in out]}; {generated:,} due as generated"
+            f" + {extra:,} added - {aside:,} set aside"
         ),
     )
 

@@ -6,6 +6,7 @@ on with generated cases through the service path.
 """
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -15,8 +16,10 @@ from viewflow.workflow.models import Task
 from bench.actors import actors_for, planned_day
 from bench.generate import generate
 from bench.rows import indexes_built_after
+from bench.run import _exactly_due
 from core.audit.chain import verify
 from core.audit.models import AuditEvent
+from core.cases.deadlines import _due_rows
 from core.cases.models import Deadline
 from core.flowkit.selectors import OPEN
 from workflows.recruitment import scenario
@@ -84,3 +87,17 @@ def test_secondary_indexes_are_dropped_for_the_copy_and_built_again(flushable_au
         assert not set(deferred) & set(during)
         assert {"audit_auditevent_pkey", "audit_chain_seq"} <= set(during)
     assert indexes() == before
+
+
+@pytest.mark.django_db
+def test_the_sweep_benchmark_leaves_exactly_the_timers_asked_for_due():
+    generate(60, orgs=120, users=40, seed=5, say=lambda *_: None)
+    today = timezone.localdate() + timedelta(days=3 * 365)
+    generated = _due_rows(today).count()
+    assert generated > 10
+
+    assert _exactly_due(generated + 25, today) == (generated, 25, 0)
+    assert _due_rows(today).count() == generated + 25
+
+    assert _exactly_due(10, today) == (generated + 25, 0, generated + 15)
+    assert _due_rows(today).count() == 10
