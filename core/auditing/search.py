@@ -123,7 +123,7 @@ def search(user, data):
     """The visible cases matching the form's cleaned `data`, newest first."""
     cases = cases_visible_to(user).select_related("organisation", "township", "subject")
     if data.get("name"):
-        cases = cases.filter(name_contains("subject__name", data["name"]))
+        cases = cases.filter(name_contains("subject_name", data["name"]))
     if data.get("id_number"):
         cases = cases.filter(subject__id_number_digest=crypto.digest(data["id_number"]))
     if data.get("organisation"):

@@ -20,7 +20,7 @@ class CaseFlow(flow.Flow):
     def start_case(self, activation, organisation, title, subject=None):
         activation.process.place_in(organisation)
         activation.process.title = title
-        activation.process.subject = subject
+        activation.process.about(subject)
         return activation.process
 
     def has_view_permission(self, user, obj=None):

@@ -71,6 +71,20 @@ class Person(models.Model):
     def __str__(self):
         return f"{self.name}（{self.id_number_masked}）"
 
+    def save(self, *args, **kwargs):
+        # Cases keep a copy of their subject's name (Case.subject_name).
+        renamed = self.pk is not None and self.name != getattr(self, "_saved_name", None)
+        super().save(*args, **kwargs)
+        if renamed:
+            self.cases.update(subject_name=self.name)
+        self._saved_name = self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        person = super().from_db(db, field_names, values)
+        person._saved_name = person.__dict__.get("name")
+        return person
+
     @property
     def id_number(self) -> str:
         return crypto.decrypt(self.id_number_cipher) if self.id_number_cipher else ""

@@ -25,7 +25,7 @@ def tripled(expression):
 
 
 def name_contains(field, text):
-    """A filter: the name at `field` ("name", "subject__name") contains `text`, any case."""
+    """A filter: the name at `field` ("name", "subject_name") contains `text`, any case."""
     if connection.vendor != "postgresql":
         return Q(**{f"{field}__icontains": text})
     return Contains(tripled(Upper(field)), tripled(Upper(Value(text))))

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
@@ -40,6 +41,8 @@ def test_generated_cases_verify_and_go_on_through_the_engine():
     outcomes = Counter(Dossier.objects.values_list("outcome", flat=True))
     assert outcomes[Outcome.FULL_MEMBER] > CASES / 2
     assert outcomes[Outcome.IN_PROGRESS] > CASES / 5
+    # Each copy carries its own subject's name, not the template's.
+    assert not Recruitment.objects.exclude(subject_name=F("subject__name")).exists()
     report = verify()
     assert report.ok, report.breaks[:3]
     assert report.events == AuditEvent.objects.count() > CASES * 10
