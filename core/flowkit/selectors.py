@@ -198,9 +198,3 @@ def filter_inbox(
         soon = Q(due_on__gte=today, due_on__lte=today + timedelta(days=days))
         tasks = tasks.filter(_open_deadline(soon & Q(overdue_at__isnull=True)))
     return tasks
-
-
-def inbox_organisations(tasks, limit=500):
-    """The organisations the inbox's cases belong to, to filter by (one query)."""
-    pks = tasks.order_by().values("process__case__organisation").distinct()
-    return Organisation.objects.filter(pk__in=pks).order_by("path")[:limit]

@@ -34,9 +34,12 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(path__startswith=root.path)
 
     def subtree_of_any(self, roots):
+        return self.under_any(root.path for root in roots)
+
+    def under_any(self, paths):
         query = models.Q(pk__in=[])
-        for root in roots:
-            query |= models.Q(path__startswith=root.path)
+        for path in paths:
+            query |= models.Q(path__startswith=path)
         return self.filter(query)
 
 

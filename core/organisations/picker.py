@@ -22,8 +22,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from core.flowkit.selectors import ACTING
 from core.organisations.models import Organisation
-from core.roles.scope import organisations_in_scope, scope_roots
+from core.roles.scope import organisations_in_scope, scope_paths, scope_roots
 
 # Suggestions the lookup returns; candidates an ambiguous text lists.
 LOOKUP_LIMIT = 20
@@ -37,14 +38,19 @@ CODE_AT_END = re.compile(r"[（(]\s*([^（）()]+?)\s*[）)]\s*$")
 # branch may find every branch by name (as the transfer form always listed
 # them all). The names of organisations are all such a search reveals.
 RECEIVING = "receiving"
+# The organisations under any the user acts for: where their inbox's work is.
+WORK = "work"
 
 
 def choosable(user, scope, kinds=()):
     """The organisations `user` may choose: their `scope` (a permission codename,
-    or RECEIVING) and, when given, only of `kinds`."""
+    RECEIVING or WORK) and, when given, only of `kinds`."""
     if scope == RECEIVING:
         acts = scope_roots(user, "act_for_branch").exists()
         organisations = Organisation.objects.all() if acts else Organisation.objects.none()
+    elif scope == WORK:
+        held = scope_paths(user, ACTING).values()
+        organisations = Organisation.objects.under_any({path for paths in held for path in paths})
     else:
         organisations = organisations_in_scope(user, scope)
     return organisations.filter(kind__in=kinds) if kinds else organisations

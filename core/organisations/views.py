@@ -9,7 +9,10 @@ from django.views.decorators.http import require_GET
 from core.organisations import picker
 from core.organisations.models import Organisation, OrganisationKind
 
-SCOPES = {codename for codename, _label in Organisation._meta.permissions} | {picker.RECEIVING}
+SCOPES = {codename for codename, _label in Organisation._meta.permissions} | {
+    picker.RECEIVING,
+    picker.WORK,
+}
 
 
 @never_cache

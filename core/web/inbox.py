@@ -3,8 +3,9 @@ and the steps a township may do for many cases at once.
 
 Every page reads a bounded number of queries whatever the number of tasks:
 the page of tasks (with case, organisation and owner joined) carrying their
-total, the open deadlines of the page's cases, and the organisations to
-filter by.
+total and the open deadlines of the page's cases. The organisation to filter
+by is typed or picked (core.organisations.picker): listing the organisations
+of a county's inbox read the whole inbox once more (46 ms at 1M cases).
 """
 
 from django import forms
@@ -17,8 +18,10 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 
 from core.cases.selectors import open_deadlines_by_case
-from core.flowkit.selectors import filter_inbox, flows_with_steps, inbox, inbox_organisations
+from core.flowkit.selectors import filter_inbox, flows_with_steps, inbox
 from core.notifications.links import task_link
+from core.organisations.models import OrganisationKind
+from core.organisations.picker import WORK, OrganisationField
 from core.web.refusals import refusal
 from workflows.recruitment import services as recruitment
 from workflows.recruitment.flows import RecruitmentFlow
@@ -54,8 +57,15 @@ class InboxFilter(forms.Form):
     flow = forms.ChoiceField(label=gettext_lazy("Procedure"), required=False)
     stage = forms.ChoiceField(label=gettext_lazy("Stage"), required=False)
     step = forms.ChoiceField(label=gettext_lazy("Step"), required=False)
-    organisation = forms.TypedChoiceField(
-        label=gettext_lazy("Organisation"), coerce=int, required=False, empty_value=None
+    organisation = OrganisationField(
+        label=gettext_lazy("Organisation"),
+        required=False,
+        scope=WORK,
+        kinds=[
+            OrganisationKind.COMMITTEE,
+            OrganisationKind.GENERAL_BRANCH,
+            OrganisationKind.BRANCH,
+        ],
     )
     due = forms.ChoiceField(
         label=gettext_lazy("Due"),
@@ -70,8 +80,9 @@ class InboxFilter(forms.Form):
         label=gettext_lazy("Days"), min_value=1, max_value=366, required=False
     )
 
-    def __init__(self, data, *, organisations):
+    def __init__(self, data, *, user):
         super().__init__(data)
+        self.fields["organisation"].limit_to(user)
         self.flows, self.stages, self.steps = {}, {}, {}
         step_groups, stage_choices = [], []
         for flow_class, nodes in flows_with_steps():
@@ -94,10 +105,6 @@ class InboxFilter(forms.Form):
         ]
         self.fields["stage"].choices = all_ + stage_choices
         self.fields["step"].choices = all_ + step_groups
-        self.organisations = {org.pk: org for org in organisations}
-        self.fields["organisation"].choices = all_ + [
-            (org.pk, org.name) for org in self.organisations.values()
-        ]
 
     def narrow(self, tasks, today):
         """The tasks the valid filters keep; an invalid filter is shown, not applied."""
@@ -108,7 +115,7 @@ class InboxFilter(forms.Form):
             flow=self.flows.get(wanted.get("flow")),
             stage=self.stages.get(wanted.get("stage")),
             step=self.steps.get(wanted.get("step")),
-            organisation=self.organisations.get(wanted.get("organisation")),
+            organisation=wanted.get("organisation"),
             due=wanted.get("due") or None,
             days=wanted.get("days") or SOON_DAYS,
             today=today,
@@ -119,7 +126,7 @@ def inbox_page(user, params, today, mark):
     """The filter form, the page and its rows for `params` (request.GET); `mark` gives
     a row's overdue/soon mark from its deadline."""
     tasks = inbox(user)
-    form = InboxFilter(params, organisations=inbox_organisations(tasks))
+    form = InboxFilter(params, user=user)
     page = _page(form.narrow(tasks, today), params.get("page"))
     deadlines = open_deadlines_by_case({task.process_id for task in page})
     rows = []

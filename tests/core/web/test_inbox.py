@@ -8,6 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -18,6 +19,7 @@ from core.demo import add_person
 from core.flowkit import services
 from core.flowkit.selectors import OPEN
 from core.notifications.models import Kind, Notification
+from core.organisations.picker import WORK, as_text
 from core.people.choices import PartyStatus
 from core.web.inbox import PAGE_SIZE
 from tests.probe.flows import ProbeFlow
@@ -108,8 +110,10 @@ def test_filters_by_procedure_step_organisation_and_due_date_with_a_total(
     assert _ids(_inbox(client, step="recruitment.file_activist")) == {village.pk, community.pk}
     assert _ids(_inbox(client, stage="recruitment.2")) == {village.pk, community.pk}
     assert _ids(_inbox(client, stage="recruitment.3")) == set()
-    community_pk = county.orgs["dongcheng_community_1"].pk
-    assert _ids(_inbox(client, organisation=community_pk)) == {quiet.pk, community.pk}
+    community_org = county.orgs["dongcheng_community_1"]
+    # As the picker writes it, or by code.
+    assert _ids(_inbox(client, organisation=as_text(community_org))) == {quiet.pk, community.pk}
+    assert _ids(_inbox(client, organisation=community_org.code)) == {quiet.pk, community.pk}
     assert _ids(_inbox(client, flow="probe", due="overdue")) == {late.pk}
     assert _ids(_inbox(client, flow="probe", due="soon", days=5)) == {soon.pk}
     assert _ids(_inbox(client, flow="probe", due="soon", days=2)) == set()
@@ -297,3 +301,21 @@ def test_a_bulk_request_without_a_date_does_nothing(county, client_as, filing):
     before = AuditEvent.objects.count()
     client_as(county.users["dc_organiser"]).post("/tasks/file-many/", {"task": [task.pk]})
     assert AuditEvent.objects.count() == before
+
+
+def test_the_organisation_filter_finds_only_organisations_the_user_acts_for(
+    county, client_as, probe
+):
+    task = probe()
+    client = client_as(county.users["dc_organiser"])
+    elsewhere = county.orgs["xishan_village"]
+    response = _inbox(client, organisation=as_text(elsewhere))
+    # Not found, as if it did not exist: the text typed is all the page repeats.
+    assert response.context["filters"].errors.as_data()["organisation"][0].code == "unknown"
+    assert _ids(response) == {task.pk}
+    suggested = client.get(
+        reverse("organisations:lookup"), {"scope": WORK, "q": elsewhere.name}
+    ).json()
+    assert suggested == {"results": []}
+    found = client.get(reverse("organisations:lookup"), {"scope": WORK, "q": "东城"}).json()
+    assert county.orgs["dongcheng_community_1"].pk in {r["id"] for r in found["results"]}
