@@ -282,6 +282,8 @@ def _exactly_due(target, today):
             reminded_at=now, overdue_at=now
         )
     rows = list(_due_rows(today).order_by("pk").values())
+    if target > due and not rows:
+        raise SystemExit("no deadline is due to copy from: generate the database again")
     extra = []
     for i in range(max(0, target - due)):
         row = dict(rows[i % len(rows)])
