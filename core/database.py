@@ -6,7 +6,7 @@ which the service path's transactions use. Their queries find rows by key,
 and a prepared statement is not planned again: on the 100k set a step's
 queries spent more time being planned than run (the acting-role lookup:
 1.9 ms planning, 0.24 ms execution), and preparing them took a step's SQL
-time from 10.5 to 7.4 ms.
+time from 11.5–12.7 ms to 7.1–7.4 ms (docs/sizing.md, session 7).
 
 Searches, inboxes and reports plan every query for its own parameters:
 prepared, PostgreSQL soon switched the auditor search to a generic plan
