@@ -281,7 +281,8 @@ def _exactly_due(target, today):
         Deadline.objects.filter(pk__in=surplus[start : start + 10_000]).update(
             reminded_at=now, overdue_at=now
         )
-    rows = list(_due_rows(today).order_by("pk").values())
+    # Rows to copy are read only when there are too few due.
+    rows = list(_due_rows(today).order_by("pk").values()) if target > due else []
     if target > due and not rows:
         raise SystemExit("no deadline is due to copy from: generate the database again")
     extra = []

@@ -20,7 +20,8 @@ def test_sqlite_is_left_as_it_is():
     assert on_postgresql(dict(SQLITE)) == SQLITE
 
 
-def _prepared(table):
+def prepared_on(table):
+    """The statements prepared on this connection that name `table`."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         return [sql for (sql,) in cursor.fetchall() if f'"{table}"' in sql]
@@ -41,17 +42,17 @@ def postgresql():
 def test_a_statement_run_twice_in_the_block_is_prepared(postgresql):
     with prepared_statements():
         _run_twice("inside")
-    assert _prepared("organisations_organisation")
+    assert prepared_on("organisations_organisation")
 
 
 @pytest.mark.django_db
 def test_outside_the_block_every_query_is_planned_for_its_parameters(postgresql):
     _run_twice("outside")
-    assert not _prepared("organisations_organisation")
+    assert not prepared_on("organisations_organisation")
     with prepared_statements():
         pass
     _run_twice("after")
-    assert not _prepared("organisations_organisation")
+    assert not prepared_on("organisations_organisation")
 
 
 @pytest.mark.django_db
@@ -59,4 +60,4 @@ def test_they_can_be_turned_off(postgresql, settings):
     settings.PARTYFLOW_PREPARED_STATEMENTS = False
     with prepared_statements():
         _run_twice("off")
-    assert not _prepared("organisations_organisation")
+    assert not prepared_on("organisations_organisation")

@@ -9,6 +9,7 @@ from viewflow.workflow.models import Task
 
 from core.flowkit import services
 from core.roles.catalogue import Role
+from tests.core.test_database import prepared_on
 from tests.probe.flows import ProbeFlow
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +40,6 @@ def test_the_locked_case_carries_its_organisations_and_is_the_tasks_process(coun
     assert isinstance(locked, ProbeFlow.process_class)
 
 
-def _prepared(table):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return [sql for (sql,) in cursor.fetchall() if f'"{table}"' in sql]
-
-
 def test_steps_run_on_prepared_statements(county, start_probe):
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are a PostgreSQL matter")
@@ -52,5 +47,5 @@ def test_steps_run_on_prepared_statements(county, start_probe):
         task = Task.objects.get(process=start_probe(), flow_task=ProbeFlow.review)
         with services.step(actor=county.users["dc_organiser"], task=task) as change:
             change.complete()
-    assert _prepared("viewflow_task")
-    assert _prepared("audit_auditevent")
+    assert prepared_on("viewflow_task")
+    assert prepared_on("audit_auditevent")
