@@ -9,7 +9,7 @@ into the case's chain in the same transaction as the row update.
 
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS
@@ -62,9 +62,11 @@ def _due_rows(today):
     overdue = Q(overdue_at__isnull=True, due_on__lt=today, is_earliest=False)
     # A cancelled case may still hold open rows; nobody can act on it any more,
     # so reminding or escalating it would only be noise.
-    return Deadline.objects.filter(state=DeadlineState.OPEN, case__status=PROCESS.NEW).filter(
-        remind | overdue
-    )
+    pending = Deadline.objects.filter(state=DeadlineState.OPEN, case__status=PROCESS.NEW)
+    # Redundant with both arms (a constraint keeps remind_on <= due_on), but it
+    # lets the walk of the `deadline_pending` index pass over rows not yet due
+    # without reading them.
+    return pending.filter(remind | overdue, remind_on__lte=today)
 
 
 # A sweep that marks this many rows refreshes the table's planner statistics.
@@ -86,13 +88,7 @@ def sweep(today: date | None = None, batch=500) -> dict:
     counts = {"reminded": 0, "overdue": 0, "skipped": 0}
     after = 0
     while True:
-        case_ids = list(
-            _due_rows(today)
-            .filter(case_id__gt=after)
-            .order_by("case_id")
-            .values_list("case_id", flat=True)
-            .distinct()[:batch]
-        )
+        case_ids = list(_next_cases(today, after)[:batch])
         if not case_ids:
             # E-mails of notifications that failed before are tried again here,
             # the one job that runs every few minutes anyway.
@@ -106,6 +102,12 @@ def sweep(today: date | None = None, batch=500) -> dict:
             counts["skipped"] += len(set(case_ids) - set(locked))
             rows = _due_rows(today).filter(case_id__in=locked).select_related("case")
             _act_on(list(rows.order_by("pk")), today, counts)
+
+
+def _next_cases(today, after):
+    """The cases after `after` with due deadlines, in order."""
+    due = _due_rows(today).filter(case_id__gt=after).order_by("case_id")
+    return due.values_list("case_id", flat=True).distinct()
 
 
 def _refresh_statistics():
@@ -141,10 +143,19 @@ def _act_on(rows, today, counts):
             )
     append_many(events)
     announce.deadlines_due(reminded, overdue)
-    Deadline.objects.filter(pk__in=reminding).update(reminded_at=now)
-    Deadline.objects.filter(pk__in=escalating).update(overdue_at=now)
+    # One update per row, as each writes a new version of the row into every
+    # index (both dates are in the `deadline_pending` index's condition).
+    marked = Deadline.objects.filter(pk__in=reminding | escalating)
+    marked.update(
+        reminded_at=_now_if_in(reminding, now, "reminded_at"),
+        overdue_at=_now_if_in(escalating, now, "overdue_at"),
+    )
     counts["reminded"] += len(reminded)
     counts["overdue"] += len(overdue)
+
+
+def _now_if_in(pks, now, field):
+    return models.Case(models.When(pk__in=pks, then=models.Value(now)), default=models.F(field))
 
 
 def _event(row, action, data, **more):

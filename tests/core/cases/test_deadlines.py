@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -184,6 +184,39 @@ def test_a_sweep_that_marks_many_rows_refreshes_the_planner_statistics(
         watch(start_probe(), DUE)
     # Two reminders and two overdue marks at once: four rows marked.
     assert analyzed(DUE + DAY) == ["ANALYZE cases_deadline"]
+
+
+def test_a_deadline_cannot_come_due_before_its_reminder(start_probe, watch):
+    case = start_probe()
+    assert watch(case, DUE, remind_days=0).remind_on == DUE
+    with pytest.raises(IntegrityError), transaction.atomic():
+        watch(case, DUE, kind="other", remind_days=-1)
+    assert not Deadline.objects.filter(kind="other").exists()
+
+
+def test_a_row_reminded_and_marked_at_once_is_written_once(start_probe, watch):
+    case = start_probe()
+    deadline = watch(case, DUE)
+    with CaptureQueriesContext(connection) as queries:
+        sweep(DUE + DAY)
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "cases_deadline"')]
+    assert len(updates) == 1
+    deadline.refresh_from_db()
+    assert deadline.reminded_at == deadline.overdue_at is not None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_the_sweep_finds_its_cases_in_the_pending_index(start_probe, watch):
+    for _ in range(3):
+        watch(start_probe(), DUE)
+    sql, params = deadlines._next_cases(DUE + DAY, 0)[:500].query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A handful of rows: make the planner show that it can use the index,
+        # which it can only if the query implies the index's condition.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "deadline_pending" in plan, plan
 
 
 # --- The beat ------------------------------------------------------------------
