@@ -9,12 +9,24 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.demo import build_demo_county
+from tests.probe.cases import start_probe_case
 
 
 @pytest.fixture
 def county(db):
     """The demo county: two townships, branches of several domains, every role."""
     return build_demo_county()
+
+
+@pytest.fixture
+def start_probe(county):
+    """start_probe(org=..., actor=..., subject=...) -> a probe case waiting for the
+    township's review (tests.probe.cases.start_probe_case)."""
+
+    def start(*args, **kwargs):
+        return start_probe_case(county, *args, **kwargs)
+
+    return start
 
 
 @pytest.fixture

@@ -2,25 +2,12 @@
 
 from playwright.sync_api import expect
 
-from core.flowkit import services
 from core.organisations.picker import as_text
-from tests.probe.flows import ProbeFlow
 
 
-def _probe(county, org, secretary):
-    with services.start(
-        actor=county.users[secretary],
-        flow_class=ProbeFlow,
-        organisation=county.orgs[org],
-        codename="act_for_branch",
-        title=f"probe at {org}",
-    ) as change:
-        return change.case
-
-
-def test_organiser_picks_a_branch_to_filter_the_inbox(page_as, county):
-    village = _probe(county, "dongcheng_village", "dc_branch_sec")
-    community = _probe(county, "dongcheng_community_1", "dc_community_sec")
+def test_organiser_picks_a_branch_to_filter_the_inbox(page_as, county, start_probe):
+    village = start_probe("dongcheng_village")
+    community = start_probe("dongcheng_community_1")
     page = page_as("dc_organiser")
 
     page.goto("/")

@@ -60,7 +60,7 @@ def test_work_goes_on_without_the_broker_and_reminders_follow_when_it_is_back(
 ):
     county = build_demo_county()
     queue = f"partyflow-test-{uuid.uuid4().hex[:8]}"
-    case, watched = start_probe_case(county, "broker"), start_probe_case(county, "broker")
+    case, watched = start_probe_case(county), start_probe_case(county)
     due = open_deadline(
         watched,
         kind="reply",

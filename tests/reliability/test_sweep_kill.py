@@ -34,7 +34,7 @@ PER_CASE = 20
 
 def cases(county, count):
     for _ in range(count):
-        yield start_probe_case(county, "timers")
+        yield start_probe_case(county)
 
 
 def due_timers(county, today):

@@ -69,7 +69,7 @@ def test_the_case_list_is_scoped_and_filtered(county, client_as, start_probe):
 
 @pytest.mark.django_db
 def test_the_case_shows_its_open_steps_and_only_the_masked_id(county, client_as, start_probe):
-    case = start_probe()
+    case = start_probe(subject="applicant_a")
     person = county.people["applicant_a"]
     response = client_as(county.users["dc_branch_sec"]).get(f"/api/cases/{case.pk}/")
     assert response.status_code == 200

@@ -4,28 +4,7 @@ import pytest
 from django.utils import timezone
 
 from core.cases.deadlines import open_deadline
-from core.flowkit import services
-from tests.probe.flows import ProbeFlow
 from workflows.recruitment import scenario
-
-
-@pytest.fixture
-def start_probe(county):
-    """A probe case at the Dongcheng village branch: deadlines without a procedure's own;
-    `subject` the key of a demo person the case is about."""
-
-    def start(org="dongcheng_village", subject=None):
-        with services.start(
-            actor=county.users["dc_branch_sec"],
-            flow_class=ProbeFlow,
-            organisation=county.orgs[org],
-            codename="act_for_branch",
-            title="probe",
-            subject=county.people[subject] if subject else None,
-        ) as change:
-            return change.case
-
-    return start
 
 
 @pytest.fixture

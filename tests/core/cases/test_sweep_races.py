@@ -68,7 +68,7 @@ def test_three_dispatchers_act_on_each_deadline_exactly_once(postgres, flushable
     today = timezone.localdate()
     # Half are past due (a reminder and an overdue mark each), half only to be reminded.
     deadlines = [
-        watch(start_probe_case(county, "sweep"), today + timedelta(days=-1 if i % 2 else 3))
+        watch(start_probe_case(county), today + timedelta(days=-1 if i % 2 else 3))
         for i in range(DEADLINES)
     ]
     results = run_sweepers(3, batch)
@@ -87,7 +87,7 @@ def test_three_dispatchers_act_on_each_deadline_exactly_once(postgres, flushable
 def test_a_sweep_skips_a_case_a_step_holds_and_gets_it_next_time(postgres, flushable_audit):
     county = build_demo_county()
     today = timezone.localdate()
-    held, free = start_probe_case(county, "sweep"), start_probe_case(county, "sweep")
+    held, free = start_probe_case(county), start_probe_case(county)
     held_deadline, free_deadline = watch(held, today), watch(free, today)
     task = Task.objects.get(process=held, flow_task=ProbeFlow.review)
     with services.step(actor=county.users["dc_organiser"], task=task) as change:

@@ -6,11 +6,10 @@ user's own tasks), not one OR over every open task of the database."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from viewflow.workflow.models import Task
 
 from core.flowkit import services
 from core.flowkit.selectors import ACTING, READ_ONLY, flows_with_steps, inbox
-from tests.probe.flows import ProbeFlow
+from tests.probe.cases import review_of
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +17,11 @@ USERS = ["dc_branch_sec", "dc_organiser", "county_staff", "discipline_officer", 
 
 
 @pytest.fixture
-def review(county, start_probe):
+def review(start_probe):
     """A probe case at a Dongcheng branch; its step waiting for the township."""
 
-    def start(org="dongcheng_village", secretary="dc_branch_sec"):
-        case = start_probe(actor=county.users[secretary], org=org)
-        return Task.objects.get(process=case, flow_task=ProbeFlow.review)
+    def start(org="dongcheng_village"):
+        return review_of(start_probe(org))
 
     return start
 
@@ -31,7 +29,7 @@ def review(county, start_probe):
 @pytest.mark.parametrize("username", USERS)
 def test_two_queries_whatever_the_roles_the_tasks_as_one_union(county, review, username):
     review()
-    review("dongcheng_community_1", "dc_community_sec")
+    review("dongcheng_community_1")
     with CaptureQueriesContext(connection) as queries:
         list(inbox(county.users[username]))
     assert len(queries.captured_queries) == 2

@@ -7,7 +7,7 @@ from tests.probe.cases import start_probe_case
 @pytest.fixture
 def probe_case(county):
     """A probe case of the Dongcheng village branch, waiting for the township's review."""
-    return start_probe_case(county, "probe")
+    return start_probe_case(county)
 
 
 @pytest.fixture

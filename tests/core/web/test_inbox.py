@@ -16,34 +16,25 @@ from viewflow.workflow.status import STATUS
 from core.audit.models import AuditEvent
 from core.cases.deadlines import open_deadline
 from core.demo import add_person
-from core.flowkit import services
 from core.flowkit.selectors import OPEN
 from core.notifications.models import Kind, Notification
 from core.organisations.picker import WORK, as_text
 from core.people.choices import PartyStatus
 from core.web.inbox import PAGE_SIZE
-from tests.probe.flows import ProbeFlow
+from tests.probe.cases import SECRETARY_OF, review_of
 from workflows.recruitment import scenario
 
 pytestmark = pytest.mark.django_db
 
 DAY = timedelta(days=1)
-SECRETARY_OF = {"dongcheng_village": "dc_branch_sec", "dongcheng_community_1": "dc_community_sec"}
 
 
 @pytest.fixture
-def probe(county):
+def probe(start_probe):
     """A probe case at a Dongcheng branch: one step waiting for the township."""
 
     def start(org="dongcheng_village"):
-        with services.start(
-            actor=county.users[SECRETARY_OF[org]],
-            flow_class=ProbeFlow,
-            organisation=county.orgs[org],
-            codename="act_for_branch",
-            title=f"probe at {org}",
-        ) as change:
-            return Task.objects.get(process=change.case, flow_task=ProbeFlow.review)
+        return review_of(start_probe(org))
 
     return start
 
