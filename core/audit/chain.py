@@ -69,19 +69,37 @@ def append_many(events) -> list[AuditEvent]:
 
     For batch jobs such as the deadline sweep; the caller holds the locks on
     the chains' subjects, as for `append`."""
-    chains = {event.chain for event in events}
-    last_seq = AuditEvent.objects.filter(chain=OuterRef("chain")).order_by("-seq").values("seq")
-    heads = {
-        chain: (seq, digest)
-        for chain, seq, digest in AuditEvent.objects.filter(
-            chain__in=chains, seq=Subquery(last_seq[:1])
-        ).values_list("chain", "seq", "hash")
-    }
+    heads = _heads({event.chain for event in events})
     now = timezone.now()
     for event in events:
         _seal(event, *heads.get(event.chain, (0, GENESIS)), now)
         heads[event.chain] = (event.seq, event.hash)
     return AuditEvent.objects.bulk_create(events)
+
+
+# On PostgreSQL each chain's last event is one backward step in the (chain,
+# seq) index. The portable query below reads every event of the chains and
+# runs its subquery for each: for a sweep batch of 700 cases at 1M cases,
+# 11,266 rows and 383 ms against 139 ms (EXPLAIN ANALYZE, docs/sizing.md).
+HEADS_SQL = (
+    "SELECT last.chain, last.seq, last.hash FROM unnest(%s::varchar[]) AS wanted(chain) "
+    f"CROSS JOIN LATERAL (SELECT chain, seq, hash FROM {AuditEvent._meta.db_table} "
+    "WHERE chain = wanted.chain ORDER BY seq DESC LIMIT 1) AS last"
+)
+
+
+def _heads(chains):
+    """{chain: (seq, hash)} of the last event of each of `chains` that has one."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(HEADS_SQL, [sorted(chains)])
+            rows = cursor.fetchall()
+    else:
+        last = AuditEvent.objects.filter(chain=OuterRef("chain")).order_by("-seq").values("seq")
+        rows = AuditEvent.objects.filter(chain__in=chains, seq=Subquery(last[:1])).values_list(
+            "chain", "seq", "hash"
+        )
+    return {chain: (seq, digest) for chain, seq, digest in rows}
 
 
 @transaction.atomic

@@ -185,20 +185,23 @@ def test_with_the_trigger_disabled_a_change_is_still_found():
 @pytest.mark.django_db
 def test_events_added_in_one_batch_continue_each_chain():
     head = _events(2, key="case-free:1")[-1]
+    other_head = _events(3, key="case-free:3")[-1]
     batch = [
         AuditEvent(chain=key, action="note", data={"i": i})
-        for i, key in enumerate(["case-free:1", "case-free:2", "case-free:1"])
+        for i, key in enumerate(["case-free:1", "case-free:2", "case-free:3", "case-free:1"])
     ]
     written = chain.append_many(batch)
     assert [(e.chain, e.seq) for e in written] == [
         ("case-free:1", 3),
         ("case-free:2", 1),
+        ("case-free:3", 4),
         ("case-free:1", 4),
     ]
     assert written[0].prev_hash == head.hash
-    assert written[2].prev_hash == written[0].hash
+    assert written[3].prev_hash == written[0].hash
     assert written[1].prev_hash == chain.GENESIS
-    assert AuditEvent.objects.count() == 5
+    assert written[2].prev_hash == other_head.hash
+    assert AuditEvent.objects.count() == 9
     assert chain.verify().ok
 
 
