@@ -57,16 +57,19 @@ def close_deadlines(case, *kinds, state=DeadlineState.MET):
     return open_rows.update(state=state, closed_at=timezone.now())
 
 
-def _due_rows(today):
+def _due(today):
     remind = Q(reminded_at__isnull=True, remind_on__lte=today)
     overdue = Q(overdue_at__isnull=True, due_on__lt=today, is_earliest=False)
+    # remind_on <= today is redundant with both arms (a constraint keeps
+    # remind_on <= due_on), but it lets the walk of the `deadline_pending`
+    # index pass over rows not yet due without reading them.
+    return Deadline.objects.filter(remind | overdue, state=DeadlineState.OPEN, remind_on__lte=today)
+
+
+def _due_rows(today):
     # A cancelled case may still hold open rows; nobody can act on it any more,
     # so reminding or escalating it would only be noise.
-    pending = Deadline.objects.filter(state=DeadlineState.OPEN, case__status=PROCESS.NEW)
-    # Redundant with both arms (a constraint keeps remind_on <= due_on), but it
-    # lets the walk of the `deadline_pending` index pass over rows not yet due
-    # without reading them.
-    return pending.filter(remind | overdue, remind_on__lte=today)
+    return _due(today).filter(case__status=PROCESS.NEW)
 
 
 # A sweep that marks this many rows refreshes the table's planner statistics.
@@ -105,8 +108,14 @@ def sweep(today: date | None = None, batch=500) -> dict:
 
 
 def _next_cases(today, after):
-    """The cases after `after` with due deadlines, in order."""
-    due = _due_rows(today).filter(case_id__gt=after).order_by("case_id")
+    """The cases after `after` with due deadlines, in order.
+
+    Whether a case is still open is left to the rows read under its lock
+    (`_due_rows`): joined here, the planner walked every open case and looked
+    each up in the pending index (0.74 s at 1M cases with nothing due) instead
+    of reading the few pending rows.
+    """
+    due = _due(today).filter(case_id__gt=after).order_by("case_id")
     return due.values_list("case_id", flat=True).distinct()
 
 
