@@ -48,8 +48,15 @@ class Case(Process):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
+            # The key is carried in the index so that the cases under an
+            # organisation are read from it alone: the county's inbox read
+            # 10,896 case rows from the table to find its 36 steps (50 ms at
+            # 1M cases; 11-17 ms from the index, PostgreSQL only).
             models.Index(
-                fields=["org_path"], name="case_org_path_prefix", opclasses=["varchar_pattern_ops"]
+                fields=["org_path"],
+                name="case_org_path_prefix",
+                opclasses=["varchar_pattern_ops"],
+                include=["process_ptr"],
             ),
         ]
 

@@ -73,3 +73,15 @@ def test_open_tasks_are_indexed_by_permission_and_case_or_addressee():
         "owner_permission",
         "owner_permission_obj_pk",
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+def test_the_cases_under_an_organisation_are_read_from_their_index_alone():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["case_org_path_prefix"]
+        )
+        (definition,) = cursor.fetchone()
+    # The key rides in the index, so the inbox's selection of cases by scope
+    # never reads the case rows (an index-only scan).
+    assert "(org_path varchar_pattern_ops) INCLUDE (process_ptr_id)" in definition
