@@ -25,8 +25,13 @@ class Notification(models.Model):
     the message in the language of the page they read it on.
     """
 
+    # Not indexed on its own: both indexes below start with it (178 MB of
+    # 25.6 million notices at 1M cases, and one more write per notice).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(max_length=200)

@@ -115,7 +115,8 @@ class RecordKind(models.TextChoices):
 class Record(CaseDocument):
     """A document of the case; written only by the services, never changed."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
+    # Indexed with kind below, which serves every lookup by case (migration 0002).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records", db_index=False)
     kind = models.CharField(_("document"), max_length=32, choices=RecordKind.choices)
     file = models.FileField(_("file"), upload_to="recruitment/%Y/%m/", blank=True)
 

@@ -4,9 +4,11 @@ e-mail with failures retried, and each user seeing only their own."""
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
@@ -210,3 +212,26 @@ def test_the_nightly_beat_purges_notifications(county, settings):
     assert entry["task"] == purge_notifications.name
     assert purge_notifications.delay().get() == 1
     assert not Notification.objects.exists()
+
+
+def test_a_users_notices_go_with_the_user(county):
+    """The recipient has no index of its own; the cascade finds the notices
+    through the indexes that start with it."""
+    user = get_user_model().objects.create(username="leaver")
+    for someone in (user, county.users["dc_organiser"]):
+        notify([someone], kind=Kind.OTHER, title=gettext_noop("Reminder"))
+    user.delete()
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == [
+        "dc_organiser"
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plans are PostgreSQL's")
+def test_a_users_notices_are_found_by_index(county):
+    user = county.users["dc_branch_sec"]
+    sql, params = Notification.objects.filter(recipient=user).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "notification_newest" in plan or "notification_unread" in plan, plan

@@ -1,0 +1,60 @@
+"""Foreign keys whose column leads another index keep no index of their own,
+and the migrations that dropped them put them back when reversed."""
+
+import importlib
+
+import pytest
+from django.db import connection
+
+# (migration, table, column, the dropped index, the index that serves instead)
+DROPPED = [
+    (
+        "core.audit.migrations.0004_case_indexed_with_seq_only",
+        "audit_auditevent",
+        "case_id",
+        "audit_auditevent_case_id_e19cbaff",
+        "audit_audit_case_id_11e12f_idx",
+    ),
+    (
+        "workflows.recruitment.migrations.0002_record_case_indexed_with_kind_only",
+        "recruitment_record",
+        "case_id",
+        "recruitment_record_case_id_5910ef9e",
+        "recruitment_case_id_ac473a_idx",
+    ),
+    (
+        "core.notifications.migrations.0002_recipient_not_indexed_alone",
+        "notifications_notification",
+        "recipient_id",
+        "notifications_notification_recipient_id_d055f3f0",
+        "notification_unread",
+    ),
+]
+
+
+def _indexes(table):
+    with connection.cursor() as cursor:
+        return connection.introspection.get_constraints(cursor, table)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("module", "table", "column", "dropped", "serving"), DROPPED)
+def test_the_column_is_served_by_the_index_it_leads(module, table, column, dropped, serving):
+    indexes = _indexes(table)
+    assert dropped not in indexes
+    assert indexes[serving]["index"]
+    assert indexes[serving]["columns"][0] == column
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("module", "table", "column", "dropped", "serving"), DROPPED)
+def test_the_migration_puts_the_index_back_and_drops_it_again(
+    module, table, column, dropped, serving
+):
+    (operation,) = importlib.import_module(module).Migration.operations
+    (sql,) = operation.database_operations
+    with connection.cursor() as cursor:
+        cursor.execute(sql.reverse_sql)
+        assert _indexes(table)[dropped]["columns"] == [column]
+        cursor.execute(sql.sql)
+    assert dropped not in _indexes(table)
