@@ -58,3 +58,29 @@ def test_the_migration_puts_the_index_back_and_drops_it_again(
         assert _indexes(table)[dropped]["columns"] == [column]
         cursor.execute(sql.sql)
     assert dropped not in _indexes(table)
+
+
+UNREAD = importlib.import_module("core.cases.migrations.0009_unread_viewflow_indexes")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_viewflows_unread_indexes_are_gone_and_come_back_when_reversed():
+    def present():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(UNREAD.INDEXES)]
+            )
+            return {name for (name,) in cursor.fetchall()}
+
+    assert present() == set()
+    with connection.schema_editor() as editor:
+        UNREAD.build(None, editor)
+    assert present() == set(UNREAD.INDEXES)
+    with connection.schema_editor() as editor:
+        UNREAD.drop(None, editor)
+    assert present() == set()
+    # What still serves: the links by their first task, the open steps by permission.
+    with connection.cursor() as cursor:
+        previous = connection.introspection.get_constraints(cursor, "viewflow_task_previous")
+    assert any(c["unique"] and c["columns"][0] == "from_task_id" for c in previous.values())
