@@ -152,8 +152,8 @@ def _act_on(rows, today, counts):
             )
     append_many(events)
     announce.deadlines_due(reminded, overdue)
-    # One update per row, as each writes a new version of the row into every
-    # index (both dates are in the `deadline_pending` index's condition).
+    # Both dates in one UPDATE: every update of a row writes a new version of
+    # it into each index, as both dates are in `deadline_pending`'s condition.
     marked = Deadline.objects.filter(pk__in=reminding | escalating)
     marked.update(
         reminded_at=_now_if_in(reminding, now, "reminded_at"),

@@ -91,7 +91,10 @@ class Deadline(models.Model):
     these into the case's audit chain.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    # Indexed with kind and state below, which serves every lookup by case.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="deadlines", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=48)
     label = models.CharField(_("what is due"), max_length=200)
     rule = models.CharField(_("rule"), max_length=16, blank=True)

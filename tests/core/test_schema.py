@@ -23,6 +23,13 @@ DROPPED = [
         "recruitment_case_id_ac473a_idx",
     ),
     (
+        "core.cases.migrations.0010_deadline_case_indexed_with_kind_only",
+        "cases_deadline",
+        "case_id",
+        "cases_deadline_case_id_fd6938e1",
+        "deadline_case_kind",
+    ),
+    (
         "core.notifications.migrations.0002_recipient_not_indexed_alone",
         "notifications_notification",
         "recipient_id",
