@@ -19,6 +19,7 @@ from core.notifications.context_processors import unread
 from core.notifications.models import Kind, Notification
 from core.notifications.services import MAX_ATTEMPTS, RETRY_AFTER, notify, purge_old
 from core.notifications.tasks import purge_notifications
+from tests.plans import plan
 
 pytestmark = pytest.mark.django_db
 
@@ -229,9 +230,5 @@ def test_a_users_notices_go_with_the_user(county):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plans are PostgreSQL's")
 def test_a_users_notices_are_found_by_index(county):
     user = county.users["dc_branch_sec"]
-    sql, params = Notification.objects.filter(recipient=user).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "notification_newest" in plan or "notification_unread" in plan, plan
+    found = plan(Notification.objects.filter(recipient=user))
+    assert "notification_newest" in found or "notification_unread" in found, found
