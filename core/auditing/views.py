@@ -19,7 +19,7 @@ from core.audit.events import case_chain
 from core.auditing import checks, export, history, services
 from core.auditing.search import SearchForm, current_steps, procedure_title, search
 from core.flowkit.selectors import cases_visible_to
-from core.roles.scope import scope_roots
+from core.roles.scope import holds
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 50
@@ -30,7 +30,7 @@ CHECK_BATCH = 500
 
 
 def _auditor(request):
-    if not scope_roots(request.user, "read_audit").exists():
+    if not holds(request.user, "read_audit"):
         raise PermissionDenied(_("Only auditors read the audit workspace."))
 
 

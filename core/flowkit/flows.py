@@ -2,7 +2,7 @@ from viewflow.workflow import flow, lock
 
 from core.cases.models import Case
 from core.flowkit.selectors import can_view_case
-from core.roles.scope import scope_roots
+from core.roles.scope import holds
 
 
 class CaseFlow(flow.Flow):
@@ -25,7 +25,7 @@ class CaseFlow(flow.Flow):
 
     def has_view_permission(self, user, obj=None):
         if obj is None:
-            return user.is_authenticated and scope_roots(user, "view_cases").exists()
+            return user.is_authenticated and holds(user, "view_cases")
         return can_view_case(user, obj)
 
     def has_manage_permission(self, user, obj=None):

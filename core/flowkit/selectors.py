@@ -13,13 +13,9 @@ from viewflow.workflow.status import STATUS
 from core.cases.models import Case, Deadline, DeadlineState
 from core.organisations.models import Organisation, OrganisationKind
 from core.roles.catalogue import PERMISSIONS
-from core.roles.scope import has_scope, scope_paths, scope_roots
+from core.roles.scope import has_scope, scope_paths
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED]
-
-
-def _under(roots, field):
-    return _under_paths([root.path for root in roots], field)
 
 
 def _under_paths(paths, field):
@@ -31,7 +27,8 @@ def _under_paths(paths, field):
 
 def cases_visible_to(user, cases=None):
     cases = Case.objects.all() if cases is None else cases
-    return cases.filter(_under(scope_roots(user, "view_cases"), "org_path"))
+    paths = scope_paths(user, ["view_cases"]).get("view_cases", [])
+    return cases.filter(_under_paths(paths, "org_path"))
 
 
 def can_view_case(user, case) -> bool:

@@ -13,11 +13,11 @@ from core.flowkit.checks import file_sha256
 from core.flowkit.errors import NotPermitted
 from core.imports.kinds import KINDS
 from core.imports.models import FINISHED, ImportJob, JobState
-from core.roles.scope import scope_roots
+from core.roles.scope import holds
 
 
 def may_import(user, kind) -> bool:
-    return any(scope_roots(user, codename).exists() for codename in KINDS[kind].permissions)
+    return any(holds(user, codename) for codename in KINDS[kind].permissions)
 
 
 def kinds_for(user):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.flowkit.selectors import ACTING
 from core.organisations.models import Organisation
-from core.roles.scope import organisations_in_scope, scope_paths, scope_roots
+from core.roles.scope import holds, organisations_in_scope, scope_paths
 
 # Suggestions the lookup returns; candidates an ambiguous text lists.
 LOOKUP_LIMIT = 20
@@ -46,7 +46,7 @@ def choosable(user, scope, kinds=()):
     """The organisations `user` may choose: their `scope` (a permission codename,
     RECEIVING or WORK) and, when given, only of `kinds`."""
     if scope == RECEIVING:
-        acts = scope_roots(user, "act_for_branch").exists()
+        acts = holds(user, "act_for_branch")
         organisations = Organisation.objects.all() if acts else Organisation.objects.none()
     elif scope == WORK:
         held = scope_paths(user, ACTING).values()

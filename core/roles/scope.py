@@ -139,8 +139,14 @@ def scope_paths(user, codenames):
     }
 
 
+def holds(user, codename) -> bool:
+    """Whether `user` holds `codename` on some organisation (no query once the
+    request's grants are read)."""
+    return codename in _held(user, [codename])
+
+
 def organisations_in_scope(user, codename):
-    return Organisation.objects.subtree_of_any(list(scope_roots(user, codename)))
+    return Organisation.objects.under_any(scope_paths(user, [codename]).get(codename, []))
 
 
 def codenames_held(user):

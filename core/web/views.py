@@ -27,7 +27,7 @@ from core.notifications.links import procedure_url
 from core.people import services as people
 from core.people.models import Person
 from core.roles.models import RoleAssignment
-from core.roles.scope import codenames_held, has_scope, organisations_in_scope, scope_roots
+from core.roles.scope import codenames_held, has_scope, holds, organisations_in_scope
 from core.web import inbox
 
 
@@ -261,7 +261,7 @@ def task_hand_over(request, pk):
 
 @login_required
 def audit_status(request):
-    if not scope_roots(request.user, "read_audit").exists():
+    if not holds(request.user, "read_audit"):
         raise Http404
     report = verify() if request.GET.get("verify") else None
     return render(

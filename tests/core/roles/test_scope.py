@@ -10,10 +10,17 @@ from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit.models import AuditEvent
+from core.flowkit.selectors import cases_visible_to
 from core.roles import services
 from core.roles.catalogue import Role
 from core.roles.models import RoleAssignment
-from core.roles.scope import grants_per_request, has_scope, organisations_in_scope, scope_roots
+from core.roles.scope import (
+    grants_per_request,
+    has_scope,
+    holds,
+    organisations_in_scope,
+    scope_roots,
+)
 
 
 @pytest.mark.django_db
@@ -178,3 +185,29 @@ def test_outside_a_request_grants_are_read_each_time(county):
         scope_roots(staff, "file_for_county").exists()
         scope_roots(staff, "file_for_county").exists()
     assert len(_grant_reads(queries.captured_queries)) == 2
+
+
+@pytest.mark.django_db
+def test_within_a_request_what_a_user_holds_and_sees_costs_one_read_of_grants(county):
+    auditor = county.users["auditor"]
+
+    def view(request):
+        with CaptureQueriesContext(connection) as queries:
+            held = {c: holds(auditor, c) for c in ("read_audit", "view_cases", "act_for_branch")}
+            # Built, not evaluated: the scope is in the query's text, not read for it.
+            cases_visible_to(auditor)
+            organisations_in_scope(auditor, "view_cases")
+        return held, queries.captured_queries
+
+    held, queries = grants_per_request(view)(RequestFactory().get("/"))
+    assert held == {"read_audit": True, "view_cases": True, "act_for_branch": False}
+    assert len(queries) == len(_grant_reads(queries)) == 1
+
+
+@pytest.mark.django_db
+def test_an_inactive_login_holds_nothing(county):
+    organiser = county.users["dc_organiser"]
+    assert holds(organiser, "review_for_township")
+    organiser.is_active = False
+    organiser.save()
+    assert not holds(organiser, "review_for_township")
