@@ -70,8 +70,8 @@ def _watch(task, due_on):
     )
 
 
-def _inbox(client, **params):
-    response = client.get("/", params)
+def _inbox(client, language="zh-hans", **params):
+    response = client.get("/", params, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     return response
 
@@ -117,6 +117,18 @@ def test_an_invalid_filter_is_shown_and_not_applied(county, client_as, probe):
     response = _inbox(client_as(county.users["dc_organiser"]), step="nowhere.none")
     assert response.context["filters"].errors["step"]
     assert _ids(response) == {task.pk}
+
+
+def test_the_filter_speaks_the_language_of_each_request(county, client_as):
+    # The filter's choices are built once per language and kept: a page in one
+    # language must not be served the labels built for the other.
+    client = client_as(county.users["dc_organiser"])
+    for _ in range(2):
+        chinese = _inbox(client).content.decode()
+        english = _inbox(client, "en").content.decode()
+        assert '<option value="recruitment.2">发展党员 · 2. 入党积极分子的确定和培养教育' in chinese
+        assert '<option value="recruitment.2">Member development · 2. ' in english
+        assert "入党积极分子的确定和培养教育" not in english
 
 
 def test_the_page_reads_a_bounded_number_of_queries_however_many_steps_wait(
