@@ -187,6 +187,9 @@ def test_hand_over_from_the_inbox_to_a_colleague(county, client_as, probe):
     task = probe()
     organiser, secretary = county.users["dc_organiser"], county.users["dc_secretary"]
     client = client_as(organiser)
+    row = _inbox(client).content.decode()
+    assert f'href="/tasks/{task.pk}/hand-over/"' in row
+    assert f'href="{reverse("case-detail", args=[task.process_id])}"' in row
     form = client.get(f"/tasks/{task.pk}/hand-over/")
     assert form.status_code == 200
     assert set(form.context["form"].fields["to_user"].queryset) == {secretary}
@@ -197,6 +200,11 @@ def test_hand_over_from_the_inbox_to_a_colleague(county, client_as, probe):
     assert (task.owner, task.status) == (secretary, STATUS.ASSIGNED)
     assert AuditEvent.objects.filter(case_id=task.process_id, action="task_handed_over").exists()
     assert Notification.objects.filter(recipient=secretary, kind=Kind.HANDOVER).count() == 1
+    # Now the secretary's: gone from the organiser's inbox, in the secretary's
+    # with the link to hand it on.
+    link = f'href="/tasks/{task.pk}/hand-over/"'
+    assert link not in _inbox(client).content.decode()
+    assert link in _inbox(client_as(secretary)).content.decode()
 
 
 def test_hand_over_to_another_townships_organiser_is_refused_and_writes_nothing(
