@@ -208,3 +208,29 @@ def _build(url, definition):
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("SET maintenance_work_mem = '512MB'")
         conn.execute(definition)
+
+
+def vacuum(url, processes=2):
+    """VACUUM every table of the database, the largest first, `processes` at a time.
+
+    A live database is vacuumed by autovacuum, which marks the pages whose rows
+    every transaction sees; index-only scans skip the table only on such pages
+    (unvacuumed, the county inbox read 2,349 case pages at 1M cases instead of
+    none). The benchmark machine's server runs with autovacuum off, so the
+    generated set is vacuumed once here, as time would have done.
+    """
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT relname FROM pg_class WHERE relkind = 'r' "
+                "AND relnamespace = 'public'::regnamespace ORDER BY pg_relation_size(oid) DESC"
+            )
+        ]
+
+    def run(table):
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'VACUUM "{table}"')
+
+    with ThreadPoolExecutor(processes) as pool:
+        list(pool.map(run, tables))

@@ -16,7 +16,7 @@ from viewflow.workflow.models import Task
 
 from bench.actors import actors_for, planned_day
 from bench.generate import generate
-from bench.rows import indexes_built_after
+from bench.rows import indexes_built_after, vacuum
 from bench.run import _exactly_due
 from core.audit.chain import verify
 from core.audit.models import AuditEvent
@@ -90,6 +90,33 @@ def test_secondary_indexes_are_dropped_for_the_copy_and_built_again(flushable_au
         assert not set(deferred) & set(during)
         assert {"audit_auditevent_pkey", "audit_chain_seq"} <= set(during)
     assert indexes() == before
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="vacuum is PostgreSQL's")
+def test_every_table_of_the_generated_set_is_vacuumed(flushable_audit):
+    """The benchmark's server runs without autovacuum: the generator vacuums once."""
+    settings = connection.settings_dict
+    url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+
+    def vacuumed_since(moment):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT relname, COALESCE(last_vacuum >= %s, false) FROM pg_stat_user_tables "
+                "WHERE schemaname = 'public'",
+                [moment],
+            )
+            return dict(cursor.fetchall())
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        (started,) = cursor.fetchone()
+    assert not all(vacuumed_since(started).values())
+    vacuum(url)
+    after = vacuumed_since(started)
+    assert {"audit_auditevent", "cases_case"} <= set(after)
+    assert all(after.values()), [t for t, done in after.items() if not done]
 
 
 @pytest.mark.django_db
