@@ -21,3 +21,33 @@ def drop_foreign_key_index(alter_field, *, table, index, column):
             )
         ],
     )
+
+
+def rows_per_case(table, columns, rows):
+    """Tell PostgreSQL's planner that each of `columns` of `table` takes one
+    value per case, with about `rows` rows each (a no-op elsewhere).
+
+    ANALYZE estimates a column's distinct values from a sample of 30,000
+    rows; a case's two dozen events spread over 23.5 million came out as
+    43,660 chains instead of 1,000,000. The planner then expected 540 events
+    on a case page and joined their organisations by hashing the whole table:
+    24 ms of a 60 ms page at 1M cases, against 0.2 ms by index. A negative
+    n_distinct is a share of the rows, so it stays true as the table grows.
+    The table is analysed again so the setting takes effect at once.
+    """
+    share = -1 / rows
+    settings = ", ".join(f'ALTER COLUMN "{c}" SET (n_distinct = {share:.4f})' for c in columns)
+    resets = ", ".join(f'ALTER COLUMN "{c}" RESET (n_distinct)' for c in columns)
+
+    def run(*statements):
+        def operation(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                for statement in statements:
+                    schema_editor.execute(statement)
+
+        return operation
+
+    return migrations.RunPython(
+        run(f'ALTER TABLE "{table}" {settings}', f'ANALYZE "{table}"'),
+        run(f'ALTER TABLE "{table}" {resets}', f'ANALYZE "{table}"'),
+    )

@@ -1,5 +1,6 @@
 """Foreign keys whose column leads another index keep no index of their own,
-and the migrations that dropped them put them back when reversed."""
+and the migrations that dropped them put them back when reversed; the
+planner is told how many rows a case has in each per-case table."""
 
 import importlib
 
@@ -91,3 +92,47 @@ def test_viewflows_unread_indexes_are_gone_and_come_back_when_reversed():
     with connection.cursor() as cursor:
         previous = connection.introspection.get_constraints(cursor, "viewflow_task_previous")
     assert any(c["unique"] and c["columns"][0] == "from_task_id" for c in previous.values())
+
+
+# (migration, table, column, rows per case)
+PER_CASE = [
+    ("core.audit.migrations.0005_rows_per_case", "audit_auditevent", "chain", 24),
+    ("core.audit.migrations.0005_rows_per_case", "audit_auditevent", "case_id", 24),
+    (
+        "core.notifications.migrations.0003_rows_per_case",
+        "notifications_notification",
+        "case_id",
+        26,
+    ),
+    ("workflows.recruitment.migrations.0003_rows_per_case", "recruitment_record", "case_id", 22),
+    ("core.cases.migrations.0011_rows_per_case", "cases_deadline", "case_id", 7),
+    ("core.cases.migrations.0011_rows_per_case", "viewflow_task", "process_id", 28),
+]
+
+
+def _n_distinct(table, column):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attoptions FROM pg_attribute WHERE attrelid = %s::regclass AND attname = %s",
+            [table, column],
+        )
+        (options,) = cursor.fetchone()
+    found = [float(o.split("=")[1]) for o in options or [] if o.startswith("n_distinct=")]
+    return found[0] if found else None
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+@pytest.mark.parametrize(("module", "table", "column", "rows"), PER_CASE)
+def test_the_planner_counts_one_value_per_case_and_forgets_it_when_reversed(
+    module, table, column, rows
+):
+    assert _n_distinct(table, column) == pytest.approx(-1 / rows, abs=1e-4)
+    operations = importlib.import_module(module).Migration.operations
+    with connection.schema_editor() as editor:
+        for operation in operations:
+            operation.reverse_code(None, editor)
+        assert _n_distinct(table, column) is None
+        for operation in operations:
+            operation.code(None, editor)
+    assert _n_distinct(table, column) == pytest.approx(-1 / rows, abs=1e-4)
