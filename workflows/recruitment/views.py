@@ -24,8 +24,7 @@ from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS
 
-from core.audit.chain import verify
-from core.audit.events import case_chain
+from core.audit.chain import intact
 from core.flowkit import services as flowkit
 from core.flowkit.selectors import task_permission
 from core.organisations.models import Organisation, OrganisationKind
@@ -211,6 +210,7 @@ def _case_page(request, case, *, record_form=None, transfer_form=None, error=Non
     for_branch = case.status == PROCESS.NEW and has_scope(user, "act_for_branch", case.organisation)
     records_open = any(open_names & set(steps) for steps in services.RECORDS_DURING.values())
     width, height = chart_size()
+    timeline = selectors.timeline(case)
     return render(
         request,
         "recruitment/case.html",
@@ -230,8 +230,8 @@ def _case_page(request, case, *, record_form=None, transfer_form=None, error=Non
                 (record, selectors.step_title(record.step)) for record in selectors.documents(case)
             ],
             "deadlines": open_deadlines(case),
-            "timeline": selectors.timeline(case),
-            "chain_ok": verify(chain=case_chain(case)).ok,
+            "timeline": timeline,
+            "chain_ok": intact(entry.event for entry in timeline),
             "progress": selectors.progress(case),
             "chart_width": width,
             "chart_height": height,

@@ -225,3 +225,30 @@ def test_processes_split_the_chains_and_find_the_same_breaks(flushable_audit):
     assert (three.events, three.chains) == (one.events, one.chains) == (90, 30)
     assert sorted(map(str, three.breaks)) == sorted(map(str, one.breaks))
     assert len(three.breaks) == 3
+
+
+def _read(key="case-free:1"):
+    return list(AuditEvent.objects.filter(chain=key).order_by("seq"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        None,
+        ("UPDATE audit_auditevent SET opinion = %s WHERE id = %s", ["改过"], 2),
+        ("DELETE FROM audit_auditevent WHERE id = %s", [], 1),
+        ("DELETE FROM audit_auditevent WHERE id = %s", [], 0),
+        ("UPDATE audit_auditevent SET data = %s WHERE id = %s", ['{"i": 9}'], 3),
+    ],
+)
+def test_events_already_read_give_the_verdict_verify_gives(tamper):
+    """A page checks the chain it has read for its history (chain.intact): for
+    an untouched chain, a changed event, one removed from the middle or from the
+    start, and changed data, its verdict is verify's."""
+    events = _events(4)
+    if tamper:
+        sql, params, index = tamper
+        _tamper(sql, [*params, events[index].pk])
+    assert chain.intact(_read()) is chain.verify(chain="case-free:1").ok
+    assert chain.intact(_read()) is (tamper is None)

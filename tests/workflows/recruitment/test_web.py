@@ -20,6 +20,7 @@ from core.flowkit.selectors import OPEN
 from core.organisations.picker import as_text
 from core.people.choices import Gender, PartyStatus
 from core.people.models import Person
+from tests.core.audit.test_chain import _tamper
 from workflows.recruitment import scenario
 from workflows.recruitment.models import Dossier, Record, RecordKind, Recruitment
 
@@ -249,6 +250,18 @@ def test_case_page_shows_the_timeline_the_steps_and_the_chart(county, client_as,
 
     generic = client.get(f"/cases/{case.pk}/").content.decode()
     assert f"/recruitment/cases/{case.pk}/" in generic
+
+
+def test_case_page_says_when_its_history_was_altered(county, client_as, case, walk):
+    walk.until(stop_before="assign_contacts")
+    client = client_as(county.users["dc_organiser"])
+    url = f"/recruitment/cases/{case.pk}/"
+    assert client.get(url, **EN).context["chain_ok"] is True
+    event = AuditEvent.objects.filter(case=case).order_by("seq")[1]
+    _tamper("UPDATE audit_auditevent SET opinion = %s WHERE id = %s", ["改过", event.pk])
+    page = client.get(url, **EN)
+    assert page.context["chain_ok"] is False
+    assert "History altered" in page.content.decode()
 
 
 def test_the_branch_files_an_evaluation_and_a_wrong_document_is_refused(
