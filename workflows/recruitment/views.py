@@ -42,7 +42,7 @@ from workflows.recruitment.forms import (
     RecordForm,
     TransferPageForm,
 )
-from workflows.recruitment.models import Record, Recruitment
+from workflows.recruitment.models import Record, RecordKind, Recruitment
 
 BRANCH_KINDS = [OrganisationKind.BRANCH, OrganisationKind.GENERAL_BRANCH]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -211,6 +211,7 @@ def _case_page(request, case, *, record_form=None, transfer_form=None, error=Non
     records_open = any(open_names & set(steps) for steps in services.RECORDS_DURING.values())
     width, height = chart_size()
     timeline = selectors.timeline(case)
+    kinds = dict(RecordKind.choices)
     return render(
         request,
         "recruitment/case.html",
@@ -226,8 +227,11 @@ def _case_page(request, case, *, record_form=None, transfer_form=None, error=Non
                 for task in tasks
             ],
             "dates": selectors.dossier_dates(case.dossier),
+            # Labels from one mapping: get_kind_display() translated all twenty
+            # kinds' labels for each document it named.
             "documents": [
-                (record, selectors.step_title(record.step)) for record in selectors.documents(case)
+                (record, kinds.get(record.kind, record.kind), selectors.step_title(record.step))
+                for record in selectors.documents(case)
             ],
             "deadlines": open_deadlines(case),
             "timeline": timeline,

@@ -241,6 +241,9 @@ def test_case_page_shows_the_timeline_the_steps_and_the_chart(county, client_as,
     assert re.search(r'<li class="current">.*?Appoint cultivation contacts', html, re.S)
     assert f'src="/recruitment/cases/{case.pk}/chart.svg"' in html
     assert "Half-yearly evaluation of the activist" in html
+    assert "<td>Application for membership</td><td>Submit the application</td>" in html
+    chinese = client.get(f"/recruitment/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "<td>入党申请书</td><td>提交入党申请</td>" in chinese.content.decode()
 
     svg = client.get(f"/recruitment/cases/{case.pk}/chart.svg")
     assert svg["Content-Type"] == "image/svg+xml"
