@@ -1,10 +1,12 @@
 """Reads scoped by the organisation tree: what a user may see and is asked to do."""
 
 from datetime import timedelta
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 from viewflow.workflow.models import Task
@@ -79,25 +81,38 @@ def inbox(user):
     """
     if not user.is_authenticated:
         return Task.objects.none()
-    open_tasks = Task.objects.filter(status__in=OPEN).order_by().values("pk")
-    chosen = [open_tasks.filter(owner=user)]
     organisation_type = ContentType.objects.get_for_model(Organisation)
-    for codename, paths in scope_paths(user, ACTING).items():
+    grants = tuple(
+        (codename, tuple(paths)) for codename, paths in scope_paths(user, ACTING).items()
+    )
+    return (
+        Task.objects.filter(pk__in=RawSQL(*_chosen(user.pk, organisation_type.pk, grants)))
+        .select_related("process", "process__case", "process__case__organisation", "owner")
+        .order_by("created")
+    )
+
+
+@lru_cache(maxsize=4096)
+def _chosen(user_pk, organisation_type_pk, grants):
+    """SQL and parameters of the UNION choosing a user's inbox tasks, for the user
+    and their grants ((codename, paths), ...). Building and compiling these
+    querysets took 5.5 of the 9.8 ms a township organiser's inbox query spent
+    in the ORM (100k set). The SQL is a function of exactly these arguments,
+    so each user's set of grants is compiled once per process."""
+    open_tasks = Task.objects.filter(status__in=OPEN).order_by().values("pk")
+    chosen = [open_tasks.filter(owner_id=user_pk)]
+    for codename, paths in grants:
         asked = open_tasks.filter(owner__isnull=True, owner_permission=f"organisations.{codename}")
         cases = Case.objects.filter(_under_paths(paths, "org_path")).order_by().values("pk")
         chosen.append(asked.filter(process_id__in=cases))
         chosen.append(
             asked.filter(
-                owner_permission_content_type=organisation_type,
+                owner_permission_content_type_id=organisation_type_pk,
                 owner_permission_obj_pk__in=_departments_under(paths),
             )
         )
     seen = chosen[0].union(*chosen[1:]) if len(chosen) > 1 else chosen[0]
-    return (
-        Task.objects.filter(pk__in=seen)
-        .select_related("process", "process__case", "process__case__organisation", "owner")
-        .order_by("created")
-    )
+    return seen.query.sql_with_params()
 
 
 # --- Who is asked: recipients of notifications and colleagues for a handover ---

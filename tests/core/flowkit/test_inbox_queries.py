@@ -3,12 +3,17 @@ organisations' paths, then the tasks as a UNION of narrow selections that
 start from indexes (the cases under each grant, the departments under it, the
 user's own tasks), not one OR over every open task of the database."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.flowkit import services
 from core.flowkit.selectors import ACTING, READ_ONLY, flows_with_steps, inbox
+from core.roles.catalogue import Role
+from core.roles.services import end_role, grant_role
 from tests.probe.cases import review_of
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +67,30 @@ def test_open_steps_of_the_users_cases_and_their_own_taken_steps_only(county, re
     assert seen("dc_organiser") == [mine.pk, waiting.pk]
     assert seen("dc_secretary") == [colleagues.pk, waiting.pk]
     assert seen("xs_organiser") == []
+
+
+def test_a_grant_given_or_ended_changes_the_inbox_at_once(county, review):
+    """The UNION is compiled once per user and set of grants (selectors._chosen):
+    a new grant or an ended one is a new set, so it is never answered from an
+    older one's SQL."""
+    here, there = review(), review("xishan_village")
+    organiser = county.users["dc_organiser"]
+
+    def seen():
+        return list(inbox(organiser).values_list("pk", flat=True))
+
+    assert seen() == [here.pk]
+    elsewhere = grant_role(
+        actor=None,
+        person=organiser.person,
+        role=Role.TOWNSHIP_ORGANISER,
+        organisation=county.orgs["xishan"],
+        starts_on=timezone.localdate() - timedelta(days=1),
+    )
+    assert seen() == [here.pk, there.pk]
+    # Ended yesterday: the grant is gone today.
+    end_role(actor=None, assignment=elsewhere, ends_on=elsewhere.starts_on)
+    assert seen() == [here.pk]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
