@@ -5,11 +5,12 @@ and nothing of another township seen or touched."""
 from datetime import date, timedelta
 
 import pytest
+from django import forms
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -20,7 +21,7 @@ from core.flowkit.selectors import OPEN
 from core.notifications.models import Kind, Notification
 from core.organisations.picker import WORK, as_text
 from core.people.choices import PartyStatus
-from core.web.inbox import PAGE_SIZE
+from core.web.inbox import PAGE_SIZE, _select_html
 from tests.probe.cases import SECRETARY_OF, review_of
 from workflows.recruitment import scenario
 
@@ -129,6 +130,40 @@ def test_the_filter_speaks_the_language_of_each_request(county, client_as):
         assert '<option value="recruitment.2">发展党员 · 2. 入党积极分子的确定和培养教育' in chinese
         assert '<option value="recruitment.2">Member development · 2. ' in english
         assert "入党积极分子的确定和培养教育" not in english
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"step": "recruitment.file_activist"}, {"flow": "probe", "stage": "recruitment.2"}],
+)
+def test_the_kept_selects_are_what_django_renders(county, client_as, language, params):
+    """The procedure, stage and step selects are rendered once per language and
+    chosen value and kept (inbox.CatalogueSelect): the same HTML as Django's
+    own Select, the chosen option marked, twice over."""
+    client = client_as(county.users["dc_organiser"])
+    for _ in range(2):
+        form = _inbox(client, language, **params).context["filters"]
+        with translation.override(language):
+            for name in ("flow", "stage", "step"):
+                field = form[name]
+                own = forms.Select(choices=field.field.choices)
+                assert str(field) == own.render(name, field.value(), {"id": field.auto_id})
+                chosen = params.get(name)
+                if chosen:
+                    assert f'<option value="{chosen}" selected>' in str(field)
+
+
+def test_a_value_outside_the_list_is_rendered_and_not_kept(county, client_as):
+    client = client_as(county.users["dc_organiser"])
+    _select_html.cache_clear()
+    page = _inbox(client, step="nowhere.none")
+    assert page.context["filters"].errors["step"]
+    assert '<select name="step"' in page.content.decode()
+    # Kept: the procedure and stage selects with nothing chosen; not the step's.
+    assert _select_html.cache_info().currsize == 2
+    _inbox(client, step="recruitment.file_activist")
+    assert _select_html.cache_info().currsize == 3
 
 
 def test_the_page_reads_a_bounded_number_of_queries_however_many_steps_wait(
