@@ -339,9 +339,12 @@ def sweep(figures, url, count):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/pf_bench")
-    parser.add_argument("--steps", type=int, default=200, help="steps per run and mode")
+    # Defaults long enough to read a figure from: 100 steps ran for 0.5-3.4 s
+    # (bare 40 to 209 steps/s from one run to the next at 1M), and the p95 of
+    # 30 requests is the second slowest.
+    parser.add_argument("--steps", type=int, default=1000, help="steps per run and mode")
     parser.add_argument("--workers", default="1,2,4")
-    parser.add_argument("--repeat", type=int, default=30, help="requests per page figure")
+    parser.add_argument("--repeat", type=int, default=100, help="requests per page figure")
     parser.add_argument("--timers", type=int, default=100000)
     parser.add_argument("--verify-jobs", default="1,2", help="processes of each verify_audit run")
     parser.add_argument("--only", default="sizes,pages,steps,verify,sweep")
