@@ -19,7 +19,7 @@ from viewflow.workflow.models import Task
 from core.audit.chain import verify
 from core.audit.models import AuditEvent
 from core.cases.models import Case
-from core.cases.selectors import escalated_to
+from core.cases.selectors import most_overdue
 from core.flowkit import services
 from core.flowkit.nodes import ScopedView
 from core.flowkit.selectors import cases_visible_to, task_permission, users_who_may_take
@@ -36,6 +36,8 @@ def _visible_organisations(user):
 
 
 SOON = timedelta(days=7)
+# The missed dates of the user's area shown under the inbox, most overdue first.
+ESCALATED_SHOWN = 50
 
 
 def deadline_mark(deadline, today):
@@ -52,7 +54,7 @@ def deadline_mark(deadline, today):
 
 def _escalated_rows(user):
     rows = []
-    for deadline in escalated_to(user)[:50]:
+    for deadline in most_overdue(user, ESCALATED_SHOWN):
         case = deadline.case
         url = procedure_url(case.flow_class, "case", case.pk)
         rows.append({"deadline": deadline, "url": url or reverse("case-detail", args=[case.pk])})

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from viewflow.workflow.models import Process
+from viewflow.workflow.status import PROCESS
 
 from core import embedded
 from core.audit.chain import verify
@@ -15,7 +17,7 @@ from core.audit.models import AuditEvent
 from core.cases import deadlines
 from core.cases.deadlines import close_deadlines, sweep
 from core.cases.models import Deadline, DeadlineState
-from core.cases.selectors import escalated_to, open_deadlines_by_case
+from core.cases.selectors import escalated_to, most_overdue, open_deadlines_by_case
 from core.cases.tasks import sweep_deadlines
 from core.flowkit import services as flowkit
 from core.rulepack.models import RulePack
@@ -346,6 +348,29 @@ def test_the_township_sees_its_branches_overdue_talk_and_no_one_else_does(county
     assert not escalated_to(county.users["dc_branch_sec"]).exists()
     assert not escalated_to(county.users["auditor"]).exists()
     assert chain_ok(late_talk)
+
+
+def test_the_inbox_lists_the_most_overdue_first_and_passes_over_finished_cases(
+    county, start_probe, watch
+):
+    """most_overdue reads escalated_to's first rows in two steps (the deadlines
+    sorted alone, then the open cases among them): the same rows, in the same
+    order, a finished case's deadline passed over and the list filled from the
+    next batch."""
+    today = timezone.localdate()
+    cases = [start_probe() for _ in range(5)]
+    rows = [watch(case, today - (10 - i) * DAY) for i, case in enumerate(cases)]
+    sweep()
+    organiser = county.users["dc_organiser"]
+    assert list(most_overdue(organiser, 5)) == rows == list(escalated_to(organiser))
+    assert list(most_overdue(organiser, 2)) == rows[:2]
+    # The two most overdue cases end and leave their deadlines open. Asked for
+    # one, the first batch (two rows) holds none still open: the next is read.
+    Process.objects.filter(pk__in=[cases[0].pk, cases[1].pk]).update(status=PROCESS.DONE)
+    assert list(most_overdue(organiser, 1)) == [rows[2]]
+    assert list(most_overdue(organiser, 5)) == rows[2:] == list(escalated_to(organiser))
+    assert not most_overdue(county.users["xs_organiser"], 5)
+    assert not most_overdue(county.users["dc_branch_sec"], 5)
 
 
 def test_a_late_talk_once_held_is_no_longer_escalated(county, late_talk, actors):
