@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +22,7 @@ from core.cases.selectors import most_overdue
 from core.flowkit import services
 from core.flowkit.nodes import ScopedView
 from core.flowkit.selectors import cases_visible_to, task_permission, users_who_may_take
-from core.notifications.links import procedure_url
+from core.notifications.links import case_link, procedure_url
 from core.people import services as people
 from core.people.models import Person
 from core.roles.models import RoleAssignment
@@ -53,12 +52,10 @@ def deadline_mark(deadline, today):
 
 
 def _escalated_rows(user):
-    rows = []
-    for deadline in most_overdue(user, ESCALATED_SHOWN):
-        case = deadline.case
-        url = procedure_url(case.flow_class, "case", case.pk)
-        rows.append({"deadline": deadline, "url": url or reverse("case-detail", args=[case.pk])})
-    return rows
+    return [
+        {"deadline": deadline, "url": case_link(deadline.case)}
+        for deadline in most_overdue(user, ESCALATED_SHOWN)
+    ]
 
 
 @login_required
