@@ -36,12 +36,7 @@ def escalated_to(user):
 
     A township sees its branches' missed dates; the county sees missed approvals.
     """
-    return (
-        _escalated(user)
-        .filter(case__status=PROCESS.NEW)
-        .select_related("case", "responsible", "escalate_to")
-        .order_by("due_on", "pk")
-    )
+    return _as_listed(_escalated(user).filter(case__status=PROCESS.NEW))
 
 
 def most_overdue(user, count):
@@ -66,8 +61,9 @@ def most_overdue(user, count):
         )
         chosen += [pk for pk, case in batch if case in open_cases]
         start += len(batch)
-    return (
-        Deadline.objects.filter(pk__in=chosen[:count])
-        .select_related("case", "responsible", "escalate_to")
-        .order_by("due_on", "pk")
-    )
+    return _as_listed(Deadline.objects.filter(pk__in=chosen[:count]))
+
+
+def _as_listed(rows):
+    """Escalated rows as the inbox lists them: with what it names, most overdue first."""
+    return rows.select_related("case", "responsible", "escalate_to").order_by("due_on", "pk")
